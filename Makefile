@@ -16,12 +16,14 @@ help:
 	@echo "make test   - run all tests (sets everything up on a fresh machine)"
 	@echo "make serve  - build the site and serve it at http://127.0.0.1:8000/"
 
-$(STAMP): requirements-dev.txt pyproject.toml scripts/find-python312
+REQUIREMENTS := requirements/engine.txt requirements/runtime.txt requirements/site.txt
+
+$(STAMP): $(REQUIREMENTS) pyproject.toml scripts/find-python312
 	@python312="$$(scripts/find-python312)"; \
 	  echo "Creating $(VENV) with $$python312"; \
 	  "$$python312" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet $(addprefix -r ,$(REQUIREMENTS))
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
