@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test test-engine serve clean
+.PHONY: help venv test test-engine runtime test-pyodide site serve test-site clean
 
 help:
 	@echo "make test   - run all tests (sets everything up on a fresh machine)"
@@ -33,6 +33,10 @@ test: test-engine
 
 test-engine: $(STAMP)
 	$(PY) -m pytest tests --cov=nndl --cov-report=term-missing --cov-fail-under=95
+
+# --- The in-browser runtime: build/runtime/ (Pyodide core, NumPy, the nndl wheel, the site lock) ---
+
+# --- The site: mkdocs build into site/ with the runtime inside, served and tested in Chromium ---
 
 serve:
 	@echo "The site is not built yet: the lessons and the in-browser runtime arrive with the next issues."
