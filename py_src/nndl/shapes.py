@@ -23,6 +23,22 @@ def _format_expected(expected, symbols):
     return symbolic if symbolic == shown else f"{symbolic} = {shown}"
 
 
+def _fits(shape, expected):
+    return all(e is None or e == s for e, s in zip(expected, shape))
+
+
+def _rank_1_advice(name, n, expected):
+    """Explain a rank-1 array where a column (n, 1) or a row (1, m) is meant, with a fix that fits."""
+    advice = (
+        f"{name} is a rank-1 array: shape ({n},) is neither a column nor a row, and NumPy "
+        f"broadcasts it in surprising ways. Give it an explicit 2-D shape"
+    )
+    for target in ((n, 1), (1, n)):
+        if _fits(target, expected):
+            return f"{advice}, e.g. {name}.reshape{target}"
+    return f"{advice}; its {n} entries do not fit either way, so check where it was computed"
+
+
 def check_shape(name, array, expected, symbols, where):
     """Raise ``ValueError`` unless ``array.shape`` matches ``expected``.
 
@@ -38,20 +54,12 @@ def check_shape(name, array, expected, symbols, where):
             f"{name} should be a NumPy array of shape {_format_expected(expected, symbols)}, "
             f"but it is a {type(array).__name__}; build it with np.array(...)"
         )
-    if len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape)):
+    if len(shape) == len(expected) and _fits(shape, expected):
         return
     wanted = _format_expected(expected, symbols)
     message = f"{name} has shape {shape} but {where} needs {wanted}"
-    if len(shape) == 1 and len(expected) == 2:
-        rows, cols = expected
-        n = shape[0]
-        if cols == 1 or rows == 1 or rows is None or cols is None:
-            target = (n, 1) if cols == 1 or (rows is not None and rows != 1) else (1, n)
-            message += (
-                f". {name} is a rank-1 array: shape ({n},) is neither a column nor a row, and NumPy "
-                f"broadcasts it in surprising ways. Give it an explicit 2-D shape, e.g. "
-                f"{name}.reshape{target}"
-            )
+    if len(shape) == 1 and len(expected) == 2 and (1 in expected or None in expected):
+        message += f". {_rank_1_advice(name, shape[0], expected)}"
     raise ValueError(message)
 
 

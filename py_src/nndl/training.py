@@ -7,8 +7,15 @@ model needs around it:
 - a **progress callback** ``callback(iteration, cost)`` that the caller decides how to show (print
   it, plot it, stream it to a web page); returning :data:`STOP` from it ends training early;
 - the **cost history**, one cost per iteration;
-- **divergence**: when the cost stops being a finite number, training stops with a message that
-  suggests a smaller learning rate, and whatever was learned so far is returned.
+- **divergence**: when the cost stops being a finite number, or grows far above where it started,
+  training stops with a message that suggests a smaller learning rate, and whatever was learned so
+  far is returned.
+
+Why growth counts as divergence: with a small enough learning rate each gradient-descent step
+lowers the cost (or leaves it about where it was). A cost that climbs to more than
+:data:`DIVERGENCE_GROWTH` times its starting value means the steps overshoot the minimum. The
+cross-entropy costs of this course are computed so that they stay finite even then (a wrong,
+saturated prediction costs about 34.5, not infinity), so waiting for NaN would wait forever.
 """
 
 import math
@@ -17,10 +24,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["STOP", "History", "TrainingDivergedWarning", "gradient_descent", "print_progress"]
+__all__ = [
+    "STOP",
+    "DIVERGENCE_GROWTH",
+    "History",
+    "TrainingDivergedWarning",
+    "gradient_descent",
+    "print_progress",
+]
 
 STOP = "stop"
 """Return this from a progress callback to end training after the current iteration."""
+
+DIVERGENCE_GROWTH = 10.0
+"""Training stops as diverged once the cost exceeds this many times its first value (and exceeds it
+by more than 1, so that a cost starting near 0 may wobble)."""
 
 
 class TrainingDivergedWarning(RuntimeWarning):
@@ -47,13 +65,27 @@ class History:
         return len(self.costs)
 
 
-def divergence_message(iteration, cost, learning_rate):
+def has_diverged(cost, first_cost):
+    """True if ``cost`` is NaN or infinite, or has grown far above the first cost."""
+    if not math.isfinite(cost):
+        return True
+    return cost > DIVERGENCE_GROWTH * first_cost and cost > first_cost + 1.0
+
+
+def divergence_message(iteration, cost, first_cost, learning_rate):
+    if math.isfinite(cost):
+        what = (
+            f"the cost grew from {first_cost:.4g} to {cost:.4g}, more than "
+            f"{DIVERGENCE_GROWTH:g} times where it started"
+        )
+    else:
+        what = f"the cost became {cost}, which is not a finite number"
     return (
-        f"Training diverged at iteration {iteration}: the cost became {cost}, which is not a finite "
-        f"number. The learning rate α = {learning_rate:g} is probably too large: each step "
-        f"overshoots the minimum and the parameters grow until the numbers overflow. Try a smaller "
-        f"learning rate, for example α = {learning_rate / 10:g}. The parameters returned are the "
-        f"last ones computed and are not useful for prediction."
+        f"Training diverged at iteration {iteration}: {what}. The learning rate "
+        f"α = {learning_rate:g} is probably too large: each step overshoots the minimum, so the "
+        f"cost goes up instead of down. Try a smaller learning rate, for example "
+        f"α = {learning_rate / 10:g}. The parameters returned are the last ones computed and are "
+        f"not useful for prediction."
     )
 
 
@@ -75,9 +107,9 @@ def gradient_descent(step, num_iterations, learning_rate, callback=None, callbac
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             cost = float(step(i))
         history.costs.append(cost)
-        if not math.isfinite(cost):
+        if has_diverged(cost, history.costs[0]):
             history.diverged = True
-            history.message = divergence_message(i, cost, learning_rate)
+            history.message = divergence_message(i, cost, history.costs[0], learning_rate)
             warnings.warn(history.message, TrainingDivergedWarning, stacklevel=2)
             if callback is not None:
                 callback(i, cost)
