@@ -682,3 +682,13 @@ def test_model_backward_does_not_compute_dA0(monkeypatch, layer_dims, expected):
     AL, caches = deep.model_forward(X, parameters)
     deep.model_backward(AL, labels(rng, 5), caches)
     assert calls == expected  # layers L, …, 1: layer 1 skips dA[0] = W[1]ᵀ dZ[1]
+
+
+def test_a_transposed_middle_layer_is_blamed_with_the_shape_it_should_have():
+    """Syllabus §11's network with W3 transposed: W3 is at fault (not W2 or W4), and the message
+    gives the shape that fits between its neighbours, (n[3], n[2]) = (4, 5)."""
+    parameters = deep.initialize_parameters([2, 3, 5, 4, 2, 1])
+    parameters["W3"] = parameters["W3"].T
+    with pytest.raises(ValueError) as error:
+        deep.model_forward(np.zeros((2, 7)), parameters)
+    assert str(error.value) == "W3 has shape (5, 4) but layer 3 needs (n[3], n[2]) = (4, 5)"

@@ -150,8 +150,15 @@ def check_parameters(parameters, layer_dims=None):
         if layer_dims is not None:
             expected = (layer_dims[l], layer_dims[l - 1])
         else:
-            rows = W.shape[0] if np.ndim(W) == 2 else None
-            expected = (rows, dims[l - 1])  # dims[0] is unknown: W1 defines n[0]
+            # n[l-1] comes from the layer before (W1 defines n[0]). n[l] is W[l]'s own number of
+            # rows, unless W[l] does not fit: then the columns of W[l+1] say what n[l] should be,
+            # so that a transposed W[l] is reported with the shape it should have.
+            rows = np.shape(W)[0] if np.ndim(W) == 2 else None
+            W_next = parameters.get(f"W{l + 1}")
+            fits = np.ndim(W) == 2 and dims[l - 1] in (None, np.shape(W)[1])
+            if not fits and np.ndim(W_next) == 2:
+                rows = np.shape(W_next)[1]
+            expected = (rows, dims[l - 1])
         check_shape(f"W{l}", W, expected, (f"n[{l}]", f"n[{l - 1}]"), f"layer {l}")
         dims[l - 1], dims[l] = W.shape[1], W.shape[0]
         if f"b{l}" not in parameters:
