@@ -1,5 +1,7 @@
 # nndl: build, serve and test the course. Every target does its own set-up on a fresh machine.
-#   make test    offline engine tests (CPython 3.12 + NumPy 2.0.2) with coverage of py_src
+#   make test    all tests: the engine and the lessons' cells on CPython 3.12 + NumPy 2.0.2 (with
+#                coverage of py_src), the same tests inside Pyodide under Node.js (both pass
+#                counts printed and compared), then the built site in Chromium
 #   make serve   build the site and serve it at http://127.0.0.1:8000/
 
 SHELL := /bin/bash
@@ -29,18 +31,91 @@ $(STAMP): $(REQUIREMENTS) pyproject.toml scripts/find-python312
 
 venv: $(STAMP)
 
-test: test-engine
+test: test-engine test-pyodide test-counts test-site
 
+# The JUnit file lets test-counts compare CPython's count with Pyodide's. pytest-playwright is
+# not loaded here: its `page` fixture would rename the lesson tests, whose parameter is a page.
 test-engine: $(STAMP)
-	$(PY) -m pytest tests --cov=nndl --cov-report=term-missing --cov-fail-under=95
+	$(PY) -m pytest tests -p no:playwright --junitxml=$(TEST_RESULTS)/cpython.xml \
+	  --cov=nndl --cov-report=term-missing --cov-fail-under=95
 
 # --- The in-browser runtime: build/runtime/ (Pyodide core, NumPy, the nndl wheel, the site lock) ---
+#   make runtime        build/runtime/, copied verbatim into the site as site/pyodide/
+#   make test-pyodide   the engine's tests inside Pyodide under Node.js, on that same folder
+# Downloads (NumPy's Pyodide wheel, pytest's wheels) are cached in .cache/, checked by sha256.
+
+RUNTIME := build/runtime
+RUNTIME_MANIFEST := $(RUNTIME)/runtime-manifest.json
+NODE_MODULES := node_modules/.installed
+ENGINE_SOURCES := pyproject.toml README.md \
+	$(shell find py_src -type f -not -path '*/__pycache__/*' -not -path '*.egg-info/*' -not -name '*.pyc')
+PYODIDE_TEST_WHEELS := .cache/pyodide-tests
+TEST_RESULTS := build/test-results
+
+.PHONY: node-modules test-counts
+
+# Exactly package-lock.json, integrity-checked by npm. No install scripts: esbuild's postinstall
+# only optimises start-up; its binary comes from the optional dependency @esbuild/<platform>.
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+node-modules: $(NODE_MODULES)
+
+$(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt \
+		scripts/build_runtime.py scripts/pyodide-pytest.mjs | $(STAMP)
+	$(PY) scripts/build_runtime.py --output $(RUNTIME) --cache .cache
+
+runtime: $(RUNTIME_MANIFEST)
+
+# pytest and its pure dependencies for Pyodide, pinned with hashes; never installed on the host.
+$(PYODIDE_TEST_WHEELS)/.downloaded: requirements/pyodide-tests.txt | $(STAMP)
+	rm -rf $(PYODIDE_TEST_WHEELS)
+	$(PY) -m pip download --quiet --require-hashes --no-deps --only-binary=:all: \
+	  --dest $(PYODIDE_TEST_WHEELS) -r requirements/pyodide-tests.txt
+	@touch $@
+
+# The lessons' tests run the cells of docs/, so docs/ is copied beside tests/ as on the host.
+test-pyodide: $(RUNTIME_MANIFEST) $(PYODIDE_TEST_WHEELS)/.downloaded
+	node scripts/pyodide-pytest.mjs --runtime $(RUNTIME) --wheels $(PYODIDE_TEST_WHEELS) \
+	  --include docs --junit $(TEST_RESULTS)/pyodide.xml tests
+
+test-counts: test-engine test-pyodide
+	$(PY) scripts/compare_test_counts.py $(TEST_RESULTS)/cpython.xml $(TEST_RESULTS)/pyodide.xml
 
 # --- The site: mkdocs build into site/ with the runtime inside, served and tested in Chromium ---
+#   make site        site/: the lessons (MkDocs Material), the cells' browser code in
+#                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by docs/hooks/cells.py)
+#   make serve       build, then serve site/ at http://127.0.0.1:8000/
+#   make test-site   Playwright drives Debian's Chromium against site/ served under /nndl/
+# NNDL_SITE_URL=https://<owner>.github.io/<repository>/ make site builds for where it is published.
 
-serve:
-	@echo "The site is not built yet: the lessons and the in-browser runtime arrive with the next issues."
-	@echo "Until then, 'make test' runs the engine's test suite."
+CELL_SOURCES := $(wildcard docs/javascripts/*)
+CELL_BUNDLE := build/assets/nndl
+CELL_BUNDLE_STAMP := build/assets/.nndl-bundled
+SITE_PORT := 8000
+
+# The cells' ES modules bundled with CodeMirror: cells.js for the pages, worker.js for the Python
+# worker (cell_runner.py is bundled into it as text).
+$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES)
+	rm -rf $(CELL_BUNDLE)
+	node_modules/.bin/esbuild docs/javascripts/cells.js docs/javascripts/worker.js \
+	  docs/javascripts/maths.js \
+	  --bundle --format=esm --target=es2022 --minify --sourcemap --loader:.py=text \
+	  --loader:.woff2=file --loader:.woff=file --loader:.ttf=file --asset-names=fonts/[name] \
+	  --log-level=warning --outdir=$(CELL_BUNDLE)
+	@touch $@
+
+site: $(RUNTIME_MANIFEST) $(CELL_BUNDLE_STAMP) | $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet
+	@echo "Built site/ (open it with 'make serve')"
+
+serve: site
+	@echo "Serving the site at http://127.0.0.1:$(SITE_PORT)/ (Ctrl+C stops)"
+	$(PY) -m http.server $(SITE_PORT) --bind 127.0.0.1 --directory site
+
+test-site: site
+	$(PY) -m pytest site_tests
 
 clean:
 	rm -rf $(VENV) build site .pytest_cache .coverage

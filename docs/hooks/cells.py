@@ -1,0 +1,89 @@
+"""MkDocs hook: turn ```pycell fences into runnable cells and ship the cells' browser code.
+
+- on_config: registers ``pycell`` as a custom fence of pymdownx.superfences. A cell renders, on the
+  server, as its code highlighted like any Python block (readable without JavaScript) inside the
+  element the page's script upgrades to an editor with Run, Stop and Reset:
+
+      <div class="nndl-cell" data-state="idle">
+        <div class="nndl-cell__source"> …highlighted <pre><code> of the original code… </div>
+        <div class="nndl-output" aria-live="polite"></div>
+      </div>
+
+  One option exists: ```` ```pycell manual ```` marks a cell the page never runs on its own as an
+  earlier cell of the one the reader runs (a deliberate error, a slow demonstration).
+- on_post_build: copies the bundled browser code (build/assets/nndl/, made by esbuild) into
+  site/assets/nndl/ and the Python runtime (build/runtime/) into site/pyodide/, so that site/ is
+  complete. `make site` builds both first; a plain `mkdocs build` without them warns, which
+  `--strict` turns into a failure.
+"""
+
+import logging
+import shutil
+from html import escape
+from pathlib import Path
+
+from pymdownx.superfences import SuperFencesException
+
+log = logging.getLogger("mkdocs.hooks.cells")
+
+FENCE = "pycell"
+OPTIONS = {"manual": "run only when the reader runs this cell, never as an earlier cell of another"}
+
+#: (folder made by the build, relative to mkdocs.yml) → (folder inside site/)
+SHIPPED = {
+    "build/assets/nndl": "assets/nndl",
+    "build/runtime": "pyodide",
+}
+
+
+def on_config(config):
+    extensions = config.markdown_extensions
+    if "pymdownx.superfences" not in extensions:
+        extensions.append("pymdownx.superfences")
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
+    fences.append({"name": FENCE, "class": "nndl-cell", "validator": validate, "format": render})
+    return config
+
+
+def validate(language, inputs, options, attrs, md):
+    """Accept the known options (```pycell manual); stop the build on anything else."""
+    for key, value in inputs.items():
+        if key not in OPTIONS:
+            known = ", ".join(f"{name} ({meaning})" for name, meaning in OPTIONS.items())
+            raise SuperFencesException(
+                f"```{FENCE} does not know the option {key!r}. Known options: {known}."
+            )
+        options[key] = value
+    return True
+
+
+def render(source, language, class_name, options, md, **kwargs):
+    """The cell's HTML: the highlighted original code and an empty, announced output area."""
+    highlighted = md.preprocessors["fenced_code_block"].highlight(
+        src=source, language="python", options={}, md=md, classes=[], id_value="", attrs={}
+    )
+    manual = ' data-run="manual"' if "manual" in options else ""
+    return (
+        f'<div class="{escape(class_name)}" data-state="idle"{manual}>'
+        f'<div class="nndl-cell__source">{highlighted}</div>'
+        '<div class="nndl-output" aria-live="polite"></div>'
+        "</div>"
+    )
+
+
+def on_post_build(config):
+    root = Path(config.config_file_path).parent
+    site = Path(config.site_dir)
+    for built, target in SHIPPED.items():
+        source = root / built
+        if not source.is_dir():
+            log.warning(
+                "%s is missing, so the site's cells cannot run: build it with `make site`", built
+            )
+            continue
+        destination = site / target
+        if destination.exists():
+            shutil.rmtree(destination)
+        shutil.copytree(source, destination)

@@ -1,0 +1,286 @@
+"""Runs the cells of the course's pages, inside Pyodide in the page's Web Worker.
+
+The worker (worker.js) writes this file into Pyodide's file system as the module ``_nndl_cells``,
+calls :func:`setup` once with a function that posts messages to the page, and then
+:func:`run` for every cell. Like a notebook:
+
+- the cells of one page visit share one namespace (``ns``); every page visit gets its own;
+- the code runs as written, except that a last line which is an expression is evaluated and its
+  value shown, through the display protocol of :mod:`nndl.display` (PNG, SVG, HTML, repr);
+- ``print`` streams to the page line by line while the cell runs (``stdout`` / ``stderr``);
+- ``display(obj)`` (also ``nndl.display.display``) shows a rich object at once;
+- an exception comes back as Python's traceback trimmed to the cells' own frames (plus, when it
+  was raised inside a library, the library line that raised), with the failing line's number;
+- top-level ``await`` works.
+
+Nothing here imports ``js``: the page is reached only through the ``emit`` function given to
+:func:`setup`, so this module also runs, and is tested, on plain CPython.
+"""
+
+import ast
+import builtins
+import inspect
+import io
+import json
+import linecache
+import sys
+import time
+import traceback
+
+from nndl import display as _display
+
+_emit = None  # emit(type, json_text): posts one message of the protocol to the page
+_interrupt = None  # the page's interrupt buffer (Uint8Array, 2 = Stop), when it has one
+_namespaces = {}  # ns → the dict the cells of that page visit run in
+_sources = {}  # ns → {"<cell N>": code}, so tracebacks quote the right page's lines
+_run_id = None  # the run whose output is being produced
+_last_run_id = None  # where late output (after its run ended) goes
+_real_sleep = time.sleep
+_MAX_CHUNK = 8192  # a stream sends at least every this many characters, newline or not
+_MAX_PENDING = 1_000_000  # characters kept while waiting to send; older ones are dropped
+_KEEP_PENDING = 200_000
+
+
+class _Sends:
+    """A token bucket shared by the streams: bursts of up to BURST messages go out at once, a
+    flood (a loop printing as fast as it can) at RATE messages a second, each carrying all the
+    text written meanwhile, so the page is never swamped with messages."""
+
+    BURST = 50
+    RATE = 50.0
+
+    def __init__(self):
+        self.tokens = self.BURST
+        self.last = time.monotonic()
+
+    def take(self):
+        now = time.monotonic()
+        self.tokens = min(self.BURST, self.tokens + (now - self.last) * self.RATE)
+        self.last = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+_sends = _Sends()
+
+
+class _Stream(io.TextIOBase):
+    """sys.stdout / sys.stderr: line-buffered; each complete line is posted to the page at once,
+    unless lines come faster than the page should be sent messages (see _Sends)."""
+
+    def __init__(self, name):
+        self.name = name
+        self._pending = []
+        self._size = 0
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    def writable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            self._pending.append(text)
+            self._size += len(text)
+            if self._size > _MAX_PENDING:
+                kept = "".join(self._pending)[-_KEEP_PENDING:]
+                self._pending, self._size = ["[… output trimmed]\n", kept], len(kept)
+            if ("\n" in text or self._size >= _MAX_CHUNK) and _sends.take():
+                self.send()
+        return len(text)
+
+    def flush(self):
+        if self._pending and _sends.take():
+            self.send()
+
+    def send(self):
+        """Post what is pending now, whatever the rate."""
+        if self._pending:
+            text = "".join(self._pending)
+            self._pending, self._size = [], 0
+            run_id = _run_id if _run_id is not None else _last_run_id
+            if _emit is not None and run_id is not None:
+                _emit(self.name, json.dumps({"id": run_id, "text": text}))
+
+
+def _flush_streams():
+    """Post everything printed so far (before a pause, a picture, the end of a run)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            (stream.send if isinstance(stream, _Stream) else stream.flush)()
+        except Exception:  # a stream the reader replaced and broke must not break the page
+            pass
+
+
+def _sleep(seconds):
+    """time.sleep that first shows what was printed (for pauses long enough to notice), and
+    sleeps in short steps so that Stop (the interrupt buffer) takes effect within 0.05 s."""
+    if seconds >= 0.02:
+        _flush_streams()
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        if _interrupt is not None and _interrupt[0] == 2:
+            _interrupt[0] = 0  # Python's own check runs only every so many steps of this loop
+            raise KeyboardInterrupt
+        _real_sleep(min(left, 0.05))
+
+
+def _publish(obj):
+    """Where nndl.display.display() sends objects: to the page, as a MIME bundle."""
+    _flush_streams()
+    bundle = _display.mime_bundle(obj)
+    run_id = _run_id if _run_id is not None else _last_run_id
+    if _emit is not None and run_id is not None:
+        _emit("display", json.dumps({"id": run_id, "bundle": bundle}))
+
+
+def _no_input(prompt=""):
+    raise RuntimeError(
+        "input() cannot ask you anything here: the cells run without a keyboard prompt. "
+        "Assign the value in the code instead, e.g. name = 'Ada'."
+    )
+
+
+def setup(emit, interrupt=None):
+    """Install the streams, the publisher and the sleep; ``emit(type, json_text)`` posts;
+    ``interrupt``: the interrupt buffer Pyodide watches, if the page has one."""
+    global _emit, _interrupt
+    _emit = emit
+    _interrupt = interrupt
+    sys.stdout = _Stream("stdout")
+    sys.stderr = _Stream("stderr")
+    _display.set_publisher(_publish)
+    time.sleep = _sleep
+
+
+def new_namespace():
+    return {
+        "__name__": "__main__",
+        "__builtins__": builtins,
+        "display": _display.display,
+        "input": _no_input,
+    }
+
+
+def forget(ns):
+    """Drop a page visit's namespace (its page was left)."""
+    _namespaces.pop(ns, None)
+    _sources.pop(ns, None)
+
+
+def _install_sources(ns):
+    for name in [name for name in linecache.cache if name.startswith("<cell ")]:
+        del linecache.cache[name]
+    for name, code in _sources.get(ns, {}).items():
+        linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+
+
+async def run(run_id, ns, cell, code):
+    """Run one cell's ``code`` in namespace ``ns``; returns the run's ending as JSON text:
+    {"type": "result", "bundle": {…} | null}, {"type": "error", "ename", "evalue", "traceback",
+    "line"} or {"type": "interrupted", "line"}. Output goes out through emit while it runs."""
+    global _run_id, _last_run_id
+    _run_id = _last_run_id = run_id
+    namespace = _namespaces.setdefault(ns, new_namespace())
+    filename = f"<cell {cell}>"
+    _sources.setdefault(ns, {})[filename] = code
+    _install_sources(ns)
+    try:
+        value = await _execute(code, filename, namespace)
+        _flush_streams()
+        bundle = None
+        if value is not None:
+            namespace["_"] = value
+            bundle = _display.mime_bundle(value)
+        ending = {"type": "result", "bundle": bundle}
+    except KeyboardInterrupt as exc:
+        ending = {"type": "interrupted", "line": _failing_line(exc, filename)}
+    except BaseException as exc:  # SystemExit too: a cell calling exit() must not end Python
+        ending = {
+            "type": "error",
+            "ename": type(exc).__name__,
+            "evalue": str(exc),
+            "traceback": format_exception(exc),
+            "line": _failing_line(exc, filename),
+        }
+    finally:
+        _flush_streams()
+        _run_id = None
+    return json.dumps(ending)
+
+
+async def _execute(code, filename, namespace):
+    """Exec all statements; if the last one is an expression, evaluate it and return its value."""
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    tree = ast.parse(code, filename, "exec")
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    body = compile(tree, filename, "exec", flags=flags, dont_inherit=True)
+    outcome = eval(body, namespace)
+    if body.co_flags & inspect.CO_COROUTINE:
+        await outcome
+    if last is None:
+        return None
+    expression = compile(last, filename, "eval", flags=flags, dont_inherit=True)
+    value = eval(expression, namespace)
+    if expression.co_flags & inspect.CO_COROUTINE:
+        value = await value
+    return value
+
+
+def _failing_line(exc, filename):
+    """The line of ``filename`` (this run's cell) where ``exc`` happened, or None."""
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        return exc.lineno
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == filename:
+            line = lineno
+    return line
+
+
+def format_exception(exc):
+    """Python's traceback text for ``exc``, without the frames of this module."""
+    report = traceback.TracebackException.from_exception(exc)
+    _trim(report, set())
+    return "".join(report.format())
+
+
+def _trim(report, seen):
+    if id(report) in seen:
+        return
+    seen.add(id(report))
+    frames = [f for f in report.stack if f.filename != __file__]
+    if report.exc_type is not None and issubclass(report.exc_type, SyntaxError):
+        if (report.filename or "").startswith("<cell "):
+            frames = []  # the code did not compile: the report itself shows the cell's line
+    in_cells = [f for f in frames if f.filename.startswith("<cell ")]
+    if in_cells:
+        kept = in_cells
+        if frames and frames[-1] is not in_cells[-1]:
+            kept = [*in_cells, _shorten(frames[-1])]  # where, inside a library, it was raised
+    else:
+        kept = [_shorten(f) for f in frames]
+    report.stack = traceback.StackSummary.from_list(kept)
+    for nested in (report.__cause__, report.__context__, *(report.exceptions or ())):
+        if nested is not None:
+            _trim(nested, seen)
+
+
+def _shorten(frame):
+    """/lib/python3.12/site-packages/nndl/deep.py → nndl/deep.py (the line is kept)."""
+    marker = "site-packages/"
+    if marker in frame.filename:
+        frame.line  # noqa: B018 - read the source line before the file name changes
+        frame.filename = frame.filename.split(marker, 1)[1]
+    return frame

@@ -1,0 +1,489 @@
+// The cells of a lesson page: each .nndl-cell (rendered by docs/hooks/cells.py from a ```pycell
+// fence) becomes an editor with Run, Stop and Reset, an execution count and an output area.
+//
+// - Mounted on every page through Material's document$ (instant navigation swaps pages without
+//   reloading, so the one Python worker of runtime.js survives); each page visit gets its own
+//   Python namespace, shared by its cells like a notebook.
+// - Run runs the cell, after running first any earlier cell that has not run yet (except cells
+//   marked `manual`), visibly, so a reader can start in the middle of a lesson.
+// - Stop interrupts Python in place when it can; otherwise Python restarts and the page runs its
+//   completed cells again (the code of their last successful run), saying so.
+// - Edits are saved as they are typed (storage.js) and come back on reload.
+
+import { createEditor } from "./editor.js";
+import { OutputArea, h } from "./output.js";
+import { SITE_ROOT, runtime } from "./runtime.js";
+import { EditStore, fingerprint } from "./storage.js";
+
+const ICONS = {
+  // Material Design Icons: play, stop, restore.
+  run: "M8,5.14V19.14L19,12.14L8,5.14Z",
+  stop: "M18,18H6V6H18V18Z",
+  reset: "M13,3A9,9 0 0,0 4,12H1L4.89,15.89L4.96,16.03L9,12H6A7,7 0 0,1 13,5A7,7 0 0,1 20,12A7,7 0 0,1 13,19C11.07,19 9.32,18.21 8.06,16.94L6.64,18.36C8.27,20 10.5,21 13,21A9,9 0 0,0 22,12A9,9 0 0,0 13,3Z",
+};
+
+function icon(path) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const p = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  p.setAttribute("d", path);
+  svg.append(p);
+  return svg;
+}
+
+const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+const listOfCells = (cells) => {
+  const numbers = cells.map((cell) => cell.number);
+  if (numbers.length === 1) return `cell ${numbers[0]}`;
+  return `cells ${numbers.slice(0, -1).join(", ")} and ${numbers.at(-1)}`;
+};
+
+/** The page's path relative to the site root: the same under any base path. */
+function pageKey() {
+  let path = location.pathname;
+  if (path.startsWith(SITE_ROOT.pathname)) path = path.slice(SITE_ROOT.pathname.length);
+  return `/${path.replace(/index\.html$/, "")}`;
+}
+
+function originalCode(root) {
+  const code = root.querySelector(".nndl-cell__source code") || root.querySelector(".nndl-cell__source");
+  return (code ? code.textContent : "").replace(/\n+$/, "");
+}
+
+// ================================================================================================
+// One cell
+// ================================================================================================
+
+class Cell {
+  constructor(session, root, index, hashes) {
+    this.session = session;
+    this.root = root;
+    this.index = index;
+    this.number = index + 1;
+    this.manual = root.dataset.run === "manual";
+    this.original = originalCode(root);
+    this.hash = hashes[index];
+    this.job = null;
+    this.lastGood = null; // { code, seq } of the last successful run
+    this.timer = 0;
+    this.build(hashes);
+  }
+
+  build(hashes) {
+    const { root, number } = this;
+    const labelId = `nndl-cell-${number}-label`;
+    root.setAttribute("role", "group");
+    root.setAttribute("aria-labelledby", labelId);
+    this.label = h("span", { class: "nndl-cell__label", id: labelId }, `Cell ${number}`);
+    this.count = h("span", { class: "nndl-cell__count", title: "Execution count" });
+    this.status = h("span", { class: "nndl-cell__status" });
+    this.badge = h("span", { class: "nndl-cell__badge", hidden: true }, "edited");
+    this.runButton = this.button("Run", ICONS.run, () => this.session.run(this), {
+      title: "Run (in the editor: Ctrl+Enter; Shift+Enter runs and moves to the next cell)",
+    });
+    this.stopButton = this.button("Stop", ICONS.stop, () => this.session.stop(this), { title: "Stop this run" });
+    this.resetButton = this.button("Reset", ICONS.reset, () => this.reset(), { title: "Put the lesson's code back" });
+    const bar = h("div", { class: "nndl-cell__bar" },
+      h("span", { class: "nndl-cell__info" },
+        this.label, h("span", { class: "nndl-visually-hidden" }, ", run "), this.count, this.badge, this.status),
+      h("span", { class: "nndl-cell__buttons" }, this.runButton, this.stopButton, this.resetButton));
+    const source = root.querySelector(".nndl-cell__source") || h("div", { class: "nndl-cell__source" });
+    let outputEl = root.querySelector(".nndl-output");
+    if (!outputEl) outputEl = h("div", { class: "nndl-output", "aria-live": "polite" });
+    this.notice = h("p", { class: "nndl-cell__notice", hidden: true });
+    this.output = new OutputArea(outputEl);
+
+    const store = this.session.store;
+    const saved = store.edited(this.hash);
+    this.orphan = saved ? null : store.orphan(this.index, new Set(hashes));
+    const code = saved?.code ?? this.orphan?.code ?? this.original;
+    source.replaceChildren();
+    root.replaceChildren(bar, source, this.notice, outputEl);
+    this.editor = createEditor({
+      parent: source,
+      doc: code,
+      label: `Python code of cell ${number}`,
+      onRun: () => this.session.run(this),
+      onRunAndAdvance: () => this.session.run(this, { advance: true }),
+      onEscape: () => this.runButton.focus(),
+      onChange: (text) => this.edited(text),
+    });
+    if (this.orphan) {
+      this.showNotice(
+        "The lesson's code for this cell has changed since you edited it. Your version is shown; " +
+        "Reset replaces it with the lesson's new code.");
+    }
+    this.setCount(null);
+    this.setState(this.root.dataset.state || "idle");
+    this.updateEdited();
+    root.dataset.mounted = "";
+  }
+
+  button(name, path, onClick, attributes) {
+    const button = h("button", { type: "button", class: `nndl-button nndl-button--${name.toLowerCase()}`, ...attributes },
+      icon(path), h("span", {}, name));
+    button.addEventListener("click", () => {
+      if (button.getAttribute("aria-disabled") !== "true") onClick();
+    });
+    return button;
+  }
+
+  get state() {
+    return this.root.dataset.state;
+  }
+
+  setState(state) {
+    this.root.dataset.state = state;
+    const running = state === "running";
+    this.stopButton.setAttribute("aria-disabled", String(!running));
+    this.runButton.setAttribute("aria-disabled", String(running));
+    this.output.el.setAttribute("aria-busy", String(running));
+  }
+
+  setCount(value) {
+    this.count.textContent = `[${value ?? " "}]`;
+  }
+
+  setStatus(text) {
+    this.status.textContent = text;
+  }
+
+  startTimer(words) {
+    const t0 = performance.now();
+    this.stopTimer();
+    this.setStatus(words);
+    this.timer = setInterval(() => this.setStatus(`${words} ${seconds(performance.now() - t0)}`), 500);
+    return t0;
+  }
+
+  stopTimer() {
+    clearInterval(this.timer);
+    this.timer = 0;
+  }
+
+  showNotice(text) {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+  }
+
+  /** The reader typed: save their version (or forget it if it is the lesson's again). */
+  edited(code) {
+    const store = this.session.store;
+    const stored = code === this.original ? store.remove(this.hash) : store.save(this.hash, this.index, code);
+    if (this.orphan && code !== this.orphan.code) {
+      store.remove(this.orphan.hash); // the edit now lives under the lesson's current code
+      this.orphan = null;
+    }
+    if (!stored && !this.storageWarned) {
+      this.storageWarned = true;
+      this.output.notice("This browser does not let the page save your edits (storage is full or " +
+        "disabled): they stay here until you leave the page.", "warning");
+    }
+    this.updateEdited();
+  }
+
+  updateEdited() {
+    const changed = this.editor.code() !== this.original;
+    this.badge.hidden = !changed;
+    this.resetButton.setAttribute("aria-disabled", String(!changed && this.notice.hidden));
+  }
+
+  reset() {
+    const store = this.session.store;
+    if (this.orphan) store.remove(this.orphan.hash);
+    this.orphan = null;
+    this.notice.hidden = true;
+    if (this.editor.code() !== this.original) {
+      this.editor.setCode(this.original); // undoable: Ctrl+Z in the editor brings the edit back
+      this.setStatus("Lesson's code restored (Ctrl+Z in the editor undoes this)");
+    }
+    store.remove(this.hash);
+    this.updateEdited();
+  }
+}
+
+// ================================================================================================
+// A page visit: its cells, its namespace, its runs
+// ================================================================================================
+
+let visits = 0;
+
+class Session {
+  constructor(roots) {
+    this.roots = roots;
+    this.page = pageKey();
+    this.ns = `${this.page}#${++visits}`;
+    this.store = new EditStore(this.page);
+    this.count = 0; // execution counter, like a notebook's In [n]
+    this.seq = 0; // order of successful runs, for replaying after a restart
+    this.stopped = null; // the cell whose Stop restarted Python
+    const hashes = roots.map((root) => fingerprint(originalCode(root)));
+    this.cells = roots.map((root, index) => new Cell(this, root, index, hashes));
+    this.off = runtime.on((event) => this.onRuntime(event));
+  }
+
+  dispose() {
+    this.off();
+    const jobs = this.cells.map((cell) => cell.job).filter(Boolean);
+    for (const job of jobs.reverse()) runtime.stop(job, "page left");
+    for (const cell of this.cells) cell.stopTimer();
+    runtime.forget(this.ns);
+  }
+
+  /** Run a cell, after the earlier cells that have not run yet. */
+  run(cell, { advance = false } = {}) {
+    if (advance) this.focusAfter(cell);
+    if (cell.job && !cell.job.replay) return; // already queued or running (a restore may be)
+    const before = this.cells.slice(0, cell.index).filter((c) => c.state === "idle" && !c.manual && !c.job);
+    this.enqueue([...before, cell], { target: cell });
+  }
+
+  /** Queue runs of `cells` (one chain: a failure cancels the rest). With replay, queue the code of
+   *  their last successful runs ahead of everything, quietly. */
+  enqueue(cells, { target = null, replay = false } = {}) {
+    const chain = { jobs: [], reason: "" };
+    const requests = cells.map((cell) => ({
+      ns: this.ns,
+      cell: cell.number,
+      code: replay ? cell.lastGood.code : cell.editor.code(),
+    }));
+    for (const cell of cells) {
+      cell.previousState = cell.job?.replay ? "idle" : cell.state;
+      cell.setState("running");
+      cell.setStatus(runtime.ready ? (replay ? "Waiting to be restored" : "Queued") : "Waiting for Python");
+      if (!replay) cell.setCount("*");
+    }
+    const jobs = runtime.runAll(requests, (request, i) => this.handlers(cells[i], { replay }), { first: replay });
+    jobs.forEach((job, i) => {
+      const cell = cells[i];
+      job.replay = replay;
+      const context = { chain, replay, code: requests[i].code, auto: target && cell !== target ? target : null };
+      cell.job = job;
+      job.cell = cell;
+      job.chain = chain;
+      chain.jobs.push(job);
+      job.done.then((ending) => this.finished(cell, job, ending, context));
+    });
+    return jobs;
+  }
+
+  handlers(cell, { replay }) {
+    if (replay) {
+      return { onStart: () => (cell.t0 = cell.startTimer("Restoring…")) };
+    }
+    return {
+      onStart: () => {
+        cell.output.clear();
+        cell.editor.markLine(null);
+        cell.setCount(++this.count);
+        cell.t0 = cell.startTimer("Running…");
+      },
+      onStdout: (text) => cell.output.stream("stdout", text),
+      onStderr: (text) => cell.output.stream("stderr", text),
+      onDisplay: (bundle) => cell.output.rich(bundle),
+    };
+  }
+
+  finished(cell, job, ending, { chain, replay, code, auto }) {
+    if (cell.job !== job) {
+      // The reader ran this cell again while it was being restored: that run now owns the cell.
+      if (ending.type === "result") cell.lastGood = { code, seq: ++this.seq };
+      return;
+    }
+    cell.job = null;
+    cell.stopTimer();
+    cell.output.flush();
+    const took = job.started ? seconds(performance.now() - cell.t0) : "";
+    const sameCode = cell.editor.code() === code;
+    switch (ending.type) {
+      case "result":
+        if (!replay && ending.bundle) cell.output.rich(ending.bundle, { result: true });
+        cell.lastGood = { code, seq: ++this.seq };
+        cell.setState("done");
+        cell.setStatus(replay ? "Restored" : auto ? `Done in ${took}, run first for cell ${auto.number}` : `Done in ${took}`);
+        break;
+      case "error":
+        if (replay) {
+          cell.output.notice(`Python was restarted, and running this cell again to restore it failed:`, "error");
+        }
+        cell.output.error(ending);
+        if (sameCode) cell.editor.markLine(ending.line);
+        cell.lastGood = null;
+        cell.setState("error");
+        cell.setStatus(ending.ename);
+        this.cancelRest(chain, job, `Not run: cell ${cell.number} above raised ${ending.ename}.`);
+        break;
+      case "interrupted":
+        cell.output.notice(
+          `Stopped${ending.line ? ` at line ${ending.line}` : ""} (KeyboardInterrupt). ` +
+          "Everything defined before that point is still there.", "warning");
+        if (sameCode) cell.editor.markLine(ending.line);
+        cell.lastGood = null;
+        cell.setState("error");
+        cell.setStatus("Stopped");
+        this.cancelRest(chain, job, `Not run: cell ${cell.number} was stopped.`);
+        break;
+      case "stopped":
+        cell.lastGood = null;
+        cell.setState(replay ? "idle" : "error");
+        cell.setStatus("Stopped");
+        this.cancelRest(chain, job, `Not run: cell ${cell.number} was stopped.`);
+        break;
+      case "cancelled":
+        cell.setState(replay ? "idle" : cell.previousState);
+        if (replay) cell.lastGood = null;
+        if (!replay && cell.previousState === "idle") cell.setCount(null);
+        cell.setStatus(chain.reason || "Cancelled");
+        if (chain.reason && !replay) cell.output.notice(chain.reason, "info");
+        break;
+      case "failed":
+        cell.setState("error");
+        cell.setCount(null);
+        cell.setStatus("Python did not start");
+        cell.output.notice(`Python could not start: ${ending.message}. Press Run to try again.`, "error");
+        break;
+    }
+  }
+
+  cancelRest(chain, failed, reason) {
+    chain.reason = reason;
+    for (const job of chain.jobs.slice(chain.jobs.indexOf(failed) + 1)) runtime.stop(job);
+  }
+
+  /** Stop the cell's run and the rest of its chain (the cells queued with it). */
+  stop(cell) {
+    const job = cell.job;
+    if (!job) return;
+    const chain = job.chain;
+    chain.reason = `Not run: stopped before it started.`;
+    for (const other of chain.jobs) {
+      if (!other.ended && !other.started) runtime.stop(other);
+    }
+    const running = chain.jobs.find((other) => other.started && !other.ended);
+    if (running) {
+      this.stopped = running.cell;
+      runtime.stop(running);
+    }
+  }
+
+  onRuntime(event) {
+    if (event.type === "status") {
+      for (const cell of this.cells) {
+        if (cell.job && !cell.job.started) cell.setStatus(runtime.ready ? "Queued" : "Waiting for Python");
+      }
+    } else if (event.type === "restarted") {
+      // Let the endings of the stopped and cancelled runs settle first (they resolve as promises).
+      setTimeout(() => this.restore(event.reason), 0);
+    }
+  }
+
+  /** Python restarted: its namespace is gone. Run the completed cells again, in the order of
+   *  their last successful runs, before anything else, and tell the reader. */
+  restore(reason) {
+    const cells = this.cells.filter((cell) => cell.state === "done" && cell.lastGood)
+      .sort((a, b) => a.lastGood.seq - b.lastGood.seq);
+    const where = this.stopped;
+    this.stopped = null;
+    const why = reason === "stop"
+      ? "Stopped. This site cannot interrupt Python in place, so Python was restarted"
+      : `${reason}. Python was restarted`;
+    const target = where || cells.at(-1);
+    let notice = null;
+    if (!cells.length) {
+      if (where) where.output.notice(`${why}. No earlier cell needed restoring. Your code is unchanged.`, "warning");
+      return;
+    }
+    const list = listOfCells(cells);
+    if (target) {
+      notice = target.output.notice(`${why}; running ${list} again to restore their variables. Your code is unchanged.`, "warning");
+    }
+    const jobs = this.enqueue(cells, { replay: true });
+    Promise.all(jobs.map((job) => job.done)).then((endings) => {
+      if (!notice) return;
+      const ok = endings.every((ending) => ending.type === "result");
+      notice.textContent = ok
+        ? `${why}; ${list} ran again and their variables are restored. Your code is unchanged.`
+        : `${why}; restoring ${list} did not complete (see the cells above). Your code is unchanged.`;
+    });
+  }
+
+  focusAfter(cell) {
+    const next = this.cells[cell.index + 1];
+    if (!next) return;
+    next.editor.focus();
+    next.root.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+}
+
+// ================================================================================================
+// The start-up status, shown while Python loads (one per tab)
+// ================================================================================================
+
+class RuntimeStatus {
+  constructor() {
+    this.text = h("span", { class: "nndl-runtime__text" });
+    this.bar = h("progress", { class: "nndl-runtime__bar", max: "1", "aria-hidden": "true" });
+    this.el = h("div", { class: "nndl-runtime", role: "status", hidden: true }, this.text, this.bar);
+    this.hideTimer = 0;
+    runtime.on((event) => event.type === "status" && this.show(event.status));
+  }
+
+  attach() {
+    if (!this.el.isConnected) document.body.append(this.el);
+  }
+
+  show({ phase, detail, loaded, total }) {
+    clearTimeout(this.hideTimer);
+    this.el.hidden = false;
+    this.el.dataset.phase = phase;
+    if (phase === "starting") {
+      const bytes = total ? ` · ${megabytes(loaded)} of ${megabytes(total)}` : loaded ? ` · ${megabytes(loaded)}` : "";
+      this.text.textContent = `${detail}…${bytes}`;
+      if (total) this.bar.value = loaded / total;
+      else this.bar.removeAttribute("value"); // indeterminate
+      this.bar.hidden = false;
+    } else if (phase === "ready") {
+      this.text.textContent = `Python is ready (${detail})`;
+      this.bar.hidden = true;
+      this.hideTimer = setTimeout(() => (this.el.hidden = true), 2500);
+    } else if (phase === "failed") {
+      this.text.textContent = `Python could not start: ${detail}. Press Run in a cell to try again.`;
+      this.bar.hidden = true;
+    }
+  }
+}
+
+// ================================================================================================
+// Mounting, on every page Material shows
+// ================================================================================================
+
+let session = null;
+let status = null;
+
+function startWhenLoaded() {
+  if (document.readyState === "complete") runtime.start();
+  else addEventListener("load", () => runtime.start(), { once: true });
+}
+
+function mount() {
+  const roots = [...document.querySelectorAll(".nndl-cell")];
+  if (session && roots.length === session.roots.length && roots.every((root, i) => root === session.roots[i])) {
+    return; // the same page again
+  }
+  session?.dispose();
+  session = null;
+  if (!roots.length) return;
+  status ??= new RuntimeStatus();
+  status.attach();
+  session = new Session(roots);
+  startWhenLoaded();
+}
+
+if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(() => mount());
+} else {
+  mount();
+}

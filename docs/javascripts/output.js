@@ -1,0 +1,213 @@
+// A cell's output area (.nndl-output): streamed text, rich objects, the last value, tracebacks
+// and notices, in the order they happen.
+
+const MAX_STREAM = 100_000; // characters kept per stream block; older text is trimmed
+const CHUNK = 4_000; // characters per drawn chunk of a stream
+const MIN_REDRAW_MS = 100;
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Build an element: h("pre", { class: "x" }, "text", child…). */
+export function h(tag, attributes = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+    else el.setAttribute(name, value === true ? "" : value);
+  }
+  el.append(...children.filter((child) => child !== null && child !== undefined));
+  return el;
+}
+
+export class OutputArea {
+  constructor(el) {
+    this.el = el;
+    this.pending = null; // { name, text } not yet on screen
+    this.frame = 0;
+    this.timer = 0;
+    this.lastDrawn = -Infinity;
+  }
+
+  clear() {
+    this.flush();
+    this.el.replaceChildren();
+  }
+
+  /** Append streamed text; drawn at the next animation frame, and at most ten times a second
+   *  however fast it comes (redrawing a long output costs the page more than receiving it). */
+  stream(name, text) {
+    if (this.pending && this.pending.name !== name) this.flush();
+    if (!this.pending) this.pending = { name, text: "" };
+    this.pending.text += text;
+    if (this.frame || this.timer) return;
+    const wait = this.lastDrawn + MIN_REDRAW_MS - performance.now();
+    if (wait > 0) this.timer = setTimeout(() => this.flush(), wait);
+    else this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  flush() {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    this.frame = 0;
+    this.timer = 0;
+    this.lastDrawn = performance.now();
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return;
+    const last = this.el.lastElementChild;
+    let block = last && last.stream;
+    if (!block || block.name !== pending.name) {
+      block = new StreamBlock(pending.name);
+      this.el.append(block.el);
+    }
+    block.append(pending.text);
+  }
+
+  /** A rich object (display(), or the last expression with result: true). */
+  rich(bundle, { result = false } = {}) {
+    this.flush();
+    const view = renderBundle(bundle);
+    this.el.append(result ? h("div", { class: "nndl-result" }, view) : view);
+  }
+
+  /** A Python traceback, its last line (the exception) emphasised. */
+  error({ traceback }) {
+    this.flush();
+    const pre = h("pre", { class: "nndl-traceback" });
+    const lines = traceback.replace(/\n+$/, "").split("\n");
+    const last = lastExceptionLine(lines);
+    lines.forEach((line, i) => {
+      const cls = i >= last ? "nndl-traceback__message"
+        : /^\s*File "<cell \d+>"/.test(line) ? "nndl-traceback__cell"
+        : /^\s*[~^]+\s*$/.test(line) ? "nndl-traceback__marker" : null;
+      pre.append(cls ? h("span", { class: cls }, line) : line, "\n");
+    });
+    this.el.append(pre);
+  }
+
+  /** A short message from the page itself (kind: "info" | "warning" | "error"). */
+  notice(text, kind = "info") {
+    this.flush();
+    const el = h("p", { class: `nndl-notice nndl-notice--${kind}` }, text);
+    this.el.append(el);
+    return el;
+  }
+}
+
+/**
+ * One run of stdout (or stderr) text. It is drawn in chunks of a few thousand characters, each
+ * its own block, so that new text redraws only the last chunk, however long the output; beyond
+ * MAX_STREAM characters the oldest chunks are dropped.
+ */
+class StreamBlock {
+  constructor(name) {
+    this.name = name;
+    this.el = h("div", { class: `nndl-stream nndl-${name}` });
+    this.el.stream = this;
+    this.chunks = [];
+    this.length = 0;
+    this.trimmed = false;
+    this.open();
+  }
+
+  open() {
+    const chunk = h("div", { class: "nndl-stream__chunk" });
+    chunk.raw = "";
+    this.el.append(chunk);
+    this.chunks.push(chunk);
+    return chunk;
+  }
+
+  append(text) {
+    let chunk = this.chunks.at(-1);
+    let raw = carriageReturns(chunk.raw + text);
+    while (raw.length > CHUNK) {
+      let cut = raw.lastIndexOf("\n", CHUNK);
+      if (cut < 0) cut = CHUNK - 1; // one very long line: split it anyway
+      this.set(chunk, raw.slice(0, cut + 1), true);
+      raw = raw.slice(cut + 1);
+      chunk = this.open();
+    }
+    this.set(chunk, raw, false);
+    while (this.length > MAX_STREAM && this.chunks.length > 1) {
+      const first = this.chunks.shift();
+      this.length -= first.raw.length;
+      first.remove();
+      if (!this.trimmed) {
+        this.trimmed = true;
+        this.el.prepend(h("div", { class: "nndl-stream__trimmed" }, "[… earlier output trimmed]"));
+      }
+    }
+  }
+
+  set(chunk, raw, closed) {
+    this.length += raw.length - chunk.raw.length;
+    chunk.raw = raw;
+    // A closed chunk ends at a line break, which the next chunk's own block already makes.
+    chunk.textContent = closed ? raw.replace(/\n$/, "") : raw.replace(/\r$/, "");
+  }
+}
+
+/**
+ * Carriage returns, as a progress bar uses them: "\r" starts its line again, so "50%\r60%"
+ * shows "60%". A line that ends with "\r" keeps showing its text (and the "\r", so that what
+ * comes next replaces it) until more text arrives: "100%\r" then "\n" shows "100%".
+ */
+export function carriageReturns(text) {
+  if (!text.includes("\r")) return text;
+  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  const last = lines.length - 1;
+  return lines
+    .map((line, i) => {
+      if (!line.includes("\r")) return line;
+      const visible = line.split("\r").filter(Boolean).at(-1) ?? "";
+      return i === last && line.endsWith("\r") ? `${visible}\r` : visible;
+    })
+    .join("\n");
+}
+
+function lastExceptionLine(lines) {
+  // The exception's message starts at the last line that is not indented (it may span lines).
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i] && !/^\s/.test(lines[i]) && !/^Traceback \(most recent call last\)/.test(lines[i])) {
+      return i;
+    }
+  }
+  return lines.length - 1;
+}
+
+/** The best view of a MIME bundle: SVG, PNG/JPEG, HTML, then plain text. */
+export function renderBundle(bundle) {
+  const text = bundle["text/plain"] ?? "";
+  if (bundle["image/svg+xml"]) {
+    const svg = parseSVG(bundle["image/svg+xml"]);
+    if (svg) return h("div", { class: "nndl-figure" }, svg);
+  }
+  for (const mime of ["image/png", "image/jpeg"]) {
+    if (bundle[mime]) {
+      return h("div", { class: "nndl-figure" },
+        h("img", { src: `data:${mime};base64,${bundle[mime]}`, alt: text.replace(/^<|>$/g, "") }));
+    }
+  }
+  if (bundle["text/html"]) {
+    const div = h("div", { class: "nndl-html" });
+    div.innerHTML = bundle["text/html"];
+    for (const script of div.querySelectorAll("script")) script.remove();
+    return div;
+  }
+  return h("pre", { class: "nndl-text" }, text);
+}
+
+function parseSVG(source) {
+  const doc = new DOMParser().parseFromString(source, "image/svg+xml");
+  const root = doc.documentElement;
+  if (root.namespaceURI !== SVG_NS || root.localName !== "svg" || doc.querySelector("parsererror")) {
+    return null;
+  }
+  for (const el of root.querySelectorAll("script, foreignObject")) el.remove();
+  for (const el of [root, ...root.querySelectorAll("*")]) {
+    for (const attribute of [...el.attributes]) {
+      if (/^on/i.test(attribute.name)) el.removeAttribute(attribute.name);
+    }
+  }
+  return document.importNode(root, true);
+}

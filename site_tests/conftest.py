@@ -1,0 +1,239 @@
+"""Fixtures of the browser tests: the built site served under /nndl/, Debian's Chromium, and a
+watch on every page for console errors and requests to other hosts.
+
+The site is served the way GitHub Pages serves a project site: under a sub-path (/nndl/), and
+without the COOP/COEP headers that would make the page cross-origin isolated. So Stop takes the
+path the published site takes (restart Python and restore the cells). A second server sends
+those headers, to test Stop through the interrupt buffer as well.
+"""
+
+import http.server
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+BASE_PATH = "/nndl/"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Long enough for a cold start of Python in a fresh browser context, on a slow machine.
+PYTHON_TIMEOUT_MS = 60_000
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """site/ under BASE_PATH; anything else is 404, as it would be on GitHub Pages."""
+
+    isolated = False  # send COOP/COEP, making pages cross-origin isolated
+    requests = None  # list of paths served, shared by the server's handlers
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(SITE), **kwargs)
+
+    def do_GET(self):
+        path = urlsplit(self.path).path
+        self.requests.append(path)
+        if not path.startswith(BASE_PATH):
+            self.send_error(404, "Not under the site's base path")
+            return
+        if path.endswith("/sitemap.xml"):
+            self.send_sitemap()
+            return
+        self.path = self.path[len(BASE_PATH) - 1 :]
+        super().do_GET()
+
+    def send_sitemap(self):
+        """Material's instant navigation takes over the links listed in sitemap.xml, whose
+        addresses come from site_url at build time. The published site is built with its own
+        address (NNDL_SITE_URL); this server stands for that address, so the sitemap it serves
+        names the pages where this server serves them."""
+        text = (SITE / "sitemap.xml").read_text(encoding="utf-8")
+        locations = re.findall(r"<loc>(.*?)</loc>", text)
+        prefix = locations[0]
+        for location in locations:
+            while not location.startswith(prefix):
+                prefix = prefix[: prefix.rstrip("/").rfind("/") + 1]
+        here = f"http://{self.headers['Host']}{BASE_PATH}"
+        body = text.replace(f"<loc>{prefix}", f"<loc>{here}").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def end_headers(self):
+        if self.isolated:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        pass
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a browser closing a connection early (a page left mid-download) is not a failure
+
+
+class SiteServer:
+    def __init__(self, isolated):
+        if not (SITE / "index.html").is_file() or not (SITE / "pyodide").is_dir():
+            pytest.exit("site/ is not built: run `make test-site` (or `make site` first)", 2)
+        self.requests = []
+        handler = type("Handler", (SiteHandler,), {"isolated": isolated, "requests": self.requests})
+        self.httpd = QuietServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.origin = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.url = self.origin + BASE_PATH
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server():
+    server = SiteServer(isolated=False)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def isolated_server():
+    server = SiteServer(isolated=True)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_server):
+    return site_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+class PageWatch:
+    """Everything a page and its workers did that a test may want to assert on."""
+
+    def __init__(self, context, page):
+        self.errors = []
+        self.requests = []
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("console", self.console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("worker", lambda worker: worker.on("console", self.console))
+
+    def console(self, message):
+        if message.type == "error" and f"error: {message.text}" not in self.errors:
+            self.errors.append(f"error: {message.text}")
+
+    def foreign_requests(self):
+        """Requests for anything but this machine's test servers (data: URLs are not requests)."""
+        return [
+            url
+            for url in self.requests
+            if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"
+        ]
+
+
+@pytest.fixture
+def watch(context, page):
+    """Fails the test if the page logged a console error or asked another host for anything."""
+    watch = PageWatch(context, page)
+    yield watch
+    assert watch.errors == [], "console errors"
+    assert watch.foreign_requests() == [], "requests to other hosts"
+
+
+# ---- Driving the cells ------------------------------------------------------------------------
+
+
+class Cell:
+    """One .nndl-cell of the page, numbered from 1 as the page numbers them."""
+
+    def __init__(self, page, root):
+        self.page = page
+        self.root = root
+        self.output = root.locator(".nndl-output")
+        self.editor = root.locator(".cm-content")
+
+    def button(self, name):
+        return self.root.get_by_role("button", name=name, exact=True)
+
+    def run(self):
+        self.button("Run").click()
+
+    def state(self):
+        return self.root.get_attribute("data-state")
+
+    def expect_state(self, state, timeout=PYTHON_TIMEOUT_MS):
+        from playwright.sync_api import expect
+
+        expect(self.root).to_have_attribute("data-state", state, timeout=timeout)
+
+    def text(self):
+        """What the output area shows, as text (without the trailing newline of its blocks)."""
+        return self.output.inner_text().rstrip()
+
+    def run_and_wait(self, state="done"):
+        self.run()
+        self.expect_state(state)
+        return self.text()
+
+    def code(self):
+        return self.editor.evaluate(
+            "el => [...el.querySelectorAll('.cm-line')].map(line => line.textContent).join('\\n')"
+        )
+
+    def set_code(self, code):
+        """Replace the code by typing, as a reader would (select all, then type)."""
+        self.editor.click()
+        self.page.keyboard.press("ControlOrMeta+a")
+        self.page.keyboard.insert_text(code)
+
+
+class Cells:
+    def __init__(self, page):
+        self.page = page
+        self.roots = page.locator(".nndl-cell")
+
+    def __getitem__(self, number):
+        return Cell(self.page, self.roots.nth(number - 1))
+
+    def __len__(self):
+        return self.roots.count()
+
+    def states(self):
+        return self.roots.evaluate_all("els => els.map(el => el.dataset.state)")
+
+
+@pytest.fixture
+def open_page(page, watch):
+    """open_page("demo/") → Cells of that page, once its cells have their editors."""
+
+    def open_(path):
+        page.goto(path)
+        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+        return Cells(page)
+
+    return open_

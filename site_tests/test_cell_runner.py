@@ -1,0 +1,186 @@
+"""The cells' Python side (docs/javascripts/cell_runner.py) on CPython, without a browser.
+
+The worker bundles this very file and runs it in Pyodide; here it runs with a fake ``emit`` that
+records the messages it would post to the page.
+"""
+
+import asyncio
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from nndl import display as nndl_display
+
+RUNNER = Path(__file__).resolve().parent.parent / "docs" / "javascripts" / "cell_runner.py"
+
+
+@pytest.fixture
+def runner():
+    """A fresh copy of the runner, set up with a recording emit; Python's globals restored after."""
+    saved = sys.stdout, sys.stderr, time.sleep, nndl_display.set_publisher(None)
+    spec = importlib.util.spec_from_file_location("_nndl_cells_under_test", RUNNER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.messages = []
+    module.setup(lambda kind, text: module.messages.append((kind, json.loads(text))))
+    module.streams = sys.stdout, sys.stderr
+    try:
+        yield module
+    finally:
+        sys.stdout, sys.stderr, time.sleep = saved[:3]
+        nndl_display.set_publisher(saved[3])
+
+
+def run(runner, code, cell=1, ns="page#1", run_id=1):
+    """Run like the worker does, with the runner's streams as sys.stdout/stderr (pytest's output
+    capture puts its own back between a fixture and the test)."""
+    captured = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = runner.streams
+    try:
+        return json.loads(asyncio.run(runner.run(run_id, ns, cell, code)))
+    finally:
+        sys.stdout, sys.stderr = captured
+
+
+def test_the_last_expression_is_the_result_and_statements_run_first(runner):
+    ending = run(runner, "x = 6 * 7\nprint('x is', x)\nx")
+    assert ending == {"type": "result", "bundle": {"text/plain": "42"}}
+    assert runner.messages == [("stdout", {"id": 1, "text": "x is 42\n"})]
+    assert run(runner, "y = x + 1") == {"type": "result", "bundle": None}
+    assert run(runner, "_ + y")["bundle"] == {"text/plain": "85"}  # `_` is the last value
+
+
+def test_namespaces_are_per_page_visit_and_can_be_forgotten(runner):
+    run(runner, "a = 1", ns="home#1")
+    assert run(runner, "'a' in globals()", ns="demo#2")["bundle"]["text/plain"] == "False"
+    assert run(runner, "a", ns="home#1")["bundle"]["text/plain"] == "1"
+    runner.forget("home#1")
+    assert run(runner, "'a' in globals()", ns="home#1")["bundle"]["text/plain"] == "False"
+
+
+def test_output_is_streamed_line_by_line_and_partial_lines_on_flush(runner):
+    run(runner, "import sys\nprint('a', end='')\nprint('b')\nsys.stderr.write('oops\\n')\nprint('c', end='')")
+    assert runner.messages == [
+        ("stdout", {"id": 1, "text": "ab\n"}),
+        ("stderr", {"id": 1, "text": "oops\n"}),
+        ("stdout", {"id": 1, "text": "c"}),  # flushed when the run ends
+    ]
+
+
+def test_sleep_shows_what_was_printed_before_sleeping(runner):
+    run(runner, "import time\nprint('before', end='')\ntime.sleep(0.05)\nprint(' after')")
+    assert runner.messages == [
+        ("stdout", {"id": 1, "text": "before"}),
+        ("stdout", {"id": 1, "text": " after\n"}),
+    ]
+
+
+def test_a_flood_of_lines_is_sent_in_few_messages_and_nothing_is_lost(runner):
+    run(runner, "for i in range(20000):\n    print(i)")
+    texts = [payload["text"] for kind, payload in runner.messages]
+    assert "".join(texts) == "".join(f"{i}\n" for i in range(20000))
+    assert len(texts) <= runner._Sends.BURST + 50  # not 20000 messages
+
+
+def test_output_beyond_a_million_characters_keeps_the_end(runner):
+    runner._sends.tokens = 0  # the page is busy: nothing may be sent until the run ends
+    runner._sends.last = float("inf")
+    run(runner, "import sys\nsys.stdout.write('y' * 1_500_000 + 'end')")
+    [(kind, payload)] = runner.messages
+    assert payload["text"].startswith("[… output trimmed]\n") and payload["text"].endswith("yend")
+    assert len(payload["text"]) < 250_000
+
+
+def test_display_sends_rich_objects_in_order_with_the_output(runner):
+    code = (
+        "import numpy as np\nfrom nndl.display import image, line_plot\nprint('first')\n"
+        "display(image(np.zeros((2, 2))))\nline_plot([3, 2, 1])"
+    )
+    ending = run(runner, code)
+    assert [kind for kind, _ in runner.messages] == ["stdout", "display"]
+    assert set(runner.messages[1][1]["bundle"]) == {"image/png", "text/plain"}
+    assert ending["bundle"]["image/svg+xml"].startswith("<svg")
+
+
+def test_errors_are_trimmed_to_the_cells_and_name_the_failing_line(runner):
+    run(runner, "def inverse(n):\n    return 1 / n\n", cell=1)
+    ending = run(runner, "y = 2\ninverse(0)", cell=3)
+    assert ending["type"] == "error" and ending["ename"] == "ZeroDivisionError"
+    assert ending["line"] == 2
+    assert ending["traceback"].splitlines() == [
+        "Traceback (most recent call last):",
+        '  File "<cell 3>", line 2, in <module>',
+        "    inverse(0)",
+        '  File "<cell 1>", line 2, in inverse',
+        "    return 1 / n",
+        "           ~~^~~",
+        "ZeroDivisionError: division by zero",
+    ]
+    assert "cell_runner" not in ending["traceback"]
+
+
+def test_an_error_raised_inside_a_library_shows_where(runner):
+    ending = run(runner, "from nndl.display import image\nimage([[300]])", cell=2)
+    lines = ending["traceback"].splitlines()
+    assert lines[1] == '  File "<cell 2>", line 2, in <module>'
+    assert lines[3].startswith('  File "') and "nndl/display.py" in lines[3]
+    assert "site-packages" not in ending["traceback"]
+    assert lines[-1] == "ValueError: image: integer pixels must be in 0…255, got values from 300 to 300"
+    assert ending["line"] == 2
+
+
+def test_syntax_errors_point_into_the_cell(runner):
+    ending = run(runner, "x = 1\nprint(x", cell=4)
+    assert ending["type"] == "error" and ending["ename"] == "SyntaxError" and ending["line"] == 2
+    assert ending["traceback"].startswith('  File "<cell 4>", line 2')
+    assert "Traceback" not in ending["traceback"]
+
+
+def test_chained_exceptions_are_trimmed_too(runner):
+    ending = run(runner, "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    raise ValueError('no') from e")
+    text = ending["traceback"]
+    assert "The above exception was the direct cause" in text
+    assert text.count('File "<cell 1>"') == 2 and "cell_runner" not in text
+
+
+def test_keyboard_interrupt_exit_and_input_do_not_end_python(runner):
+    assert run(runner, "n = 1\nraise KeyboardInterrupt") == {"type": "interrupted", "line": 2}
+    ending = run(runner, "exit(3)")
+    assert ending["ename"] == "SystemExit"
+    ending = run(runner, "input('name? ')")
+    assert ending["ename"] == "RuntimeError" and "input() cannot ask you anything" in ending["evalue"]
+    assert run(runner, "n")["bundle"]["text/plain"] == "1"
+
+
+def test_top_level_await_works(runner):
+    ending = run(runner, "import asyncio\nawait asyncio.sleep(0)\nvalue = await asyncio.sleep(0, 'done')\nvalue")
+    assert ending["bundle"]["text/plain"] == "'done'"
+
+
+def test_a_broken_repr_is_reported_as_an_error_of_the_cell(runner):
+    code = "class Odd:\n    def __repr__(self):\n        raise RuntimeError('no repr')\nOdd()"
+    ending = run(runner, code)
+    assert ending["type"] == "error" and ending["evalue"] == "no repr"
+    assert 'File "<cell 1>", line 3, in __repr__' in ending["traceback"]
+
+
+def test_writing_bytes_to_stdout_is_refused_clearly(runner):
+    ending = run(runner, "import sys\nsys.stdout.write(b'x')")
+    assert ending["evalue"] == "write() argument must be str, not bytes"
+
+
+def test_stop_interrupts_a_sleep_at_once(runner):
+    buffer = [0]
+    runner._interrupt = buffer
+    t0 = time.monotonic()
+
+    def press_stop_soon(kind, text):
+        buffer[0] = 2  # what the page's Stop writes into the shared buffer
+
+    runner._emit = press_stop_soon
+    ending = run(runner, "import time\nprint('sleeping')\ntime.sleep(30)")
+    assert ending == {"type": "interrupted", "line": 3}
+    assert time.monotonic() - t0 < 1.0 and buffer == [0]

@@ -1,0 +1,367 @@
+"""The cells of the built site, driven in Chromium: real Pyodide, real NumPy, the real engine.
+
+Every test runs in a fresh browser context (its own cache and localStorage) against site/ served
+under /nndl/, and fails if the page logs a console error or requests anything from another host
+(the `watch` fixture of conftest.py). The demo page's cells, numbered as on the page:
+1 print · 2 n_x (last value) · 3 nndl sigmoid · 4 streamed loop · 5 error (manual) ·
+6 pictures · 7 cost plot.
+"""
+
+import base64
+import re
+import struct
+import time
+
+from conftest import SCREENSHOTS, Cells
+from playwright.sync_api import expect
+
+HELLO = "Hello, neural networks!"
+
+
+def png_size(src):
+    data = base64.b64decode(src.split(",", 1)[1])
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+# ---- The page and one cell ----------------------------------------------------------------------
+
+
+def test_page_has_accessible_cells_readable_before_python_starts(open_page, page):
+    cells = open_page("demo/")
+    assert len(cells) == 7
+    assert cells.states() == ["idle"] * 7
+    for number in range(1, 8):
+        cell = cells[number]
+        for name in ("Run", "Stop", "Reset"):
+            expect(cell.button(name)).to_have_count(1)
+        assert cell.root.get_by_role("button").evaluate_all("els => els.map(el => el.tagName)") == [
+            "BUTTON"
+        ] * 3
+        expect(cell.output).to_have_attribute("aria-live", "polite")
+        expect(cell.editor).to_have_attribute("aria-label", f"Python code of cell {number}")
+        expect(cell.root).to_have_attribute("role", "group")
+    assert cells[1].code() == 'print("Hello, neural networks!")'
+    # The server-rendered code is there for readers without JavaScript, highlighted.
+    html = page.request.get("demo/").text()
+    assert html.count('class="nndl-cell"') == 7
+    assert '<span class="nb">print</span>' in html
+    assert html.count('data-run="manual"') == 1
+
+
+def test_a_cell_runs_and_shows_its_output_even_when_run_before_python_is_ready(open_page, page):
+    page.add_init_script(
+        """
+        window.__status = [];
+        new MutationObserver(() => {
+          const el = document.querySelector('.nndl-runtime');
+          if (el && window.__status.at(-1) !== el.textContent) window.__status.push(el.textContent);
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+        """
+    )
+    cells = open_page("demo/")
+    cells[1].run()  # at once: Python is still downloading
+    cells[1].expect_state("running", timeout=5_000)
+    expect(cells[1].root.locator(".nndl-cell__status")).to_have_text("Waiting for Python")
+    cells[1].expect_state("done")
+    assert cells[1].text() == HELLO
+    expect(cells[1].root.locator(".nndl-cell__count")).to_have_text("[1]")
+    expect(cells[1].root.locator(".nndl-cell__status")).to_contain_text("Done in")
+    assert cells.states()[1:] == ["idle"] * 6  # only the cell that was run
+    status = page.evaluate("window.__status")
+    assert any(re.search(r"Downloading Python… · \d+\.\d MB of \d+\.\d MB", s) for s in status), status
+    assert any(s.startswith("Loading NumPy and nndl…") for s in status), status
+    assert any(s.startswith("Python is ready (Python 3.12.7, NumPy 2.0.2)") for s in status), status
+
+
+# ---- Editing and the keyboard ---------------------------------------------------------------------
+
+
+def test_edit_and_run_with_ctrl_enter_stays_in_the_cell(open_page, page):
+    cells = open_page("demo/")
+    cells[1].set_code(
+        "total = sum(range(10))\n"
+        "for percent in (10, 50, 100):\n"
+        "    print(f'\\r{percent}%', end='')  # a progress line, rewritten in place\n"
+        "print()\n"
+        "print('total', total)\n"
+        "total * 2"
+    )
+    page.keyboard.press("Control+Enter")
+    cells[1].expect_state("done")
+    assert cells[1].text() == "100%\ntotal 45\n\n90"
+    assert page.evaluate("document.activeElement.closest('.nndl-cell') === document.querySelector('.nndl-cell')")
+    expect(cells[1].root.locator(".nndl-cell__badge")).to_be_visible()
+
+
+def test_shift_enter_runs_and_moves_to_the_next_cell(open_page, page):
+    cells = open_page("demo/")
+    cells[1].editor.click()
+    page.keyboard.press("Shift+Enter")
+    cells[1].expect_state("done")
+    assert cells[1].text() == HELLO
+    focused = page.evaluate(
+        "[...document.querySelectorAll('.nndl-cell')].indexOf(document.activeElement.closest('.nndl-cell'))"
+    )
+    assert focused == 1  # the second cell's editor
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    assert cells[2].code() == "n_x = 64 * 64 * 3   # inputs of a 64×64 colour picture\nn_x"
+
+
+def test_keyboard_users_tab_in_escape_out_and_operate_buttons(open_page, page):
+    cells = open_page("demo/")
+    active = "document.activeElement.classList.contains('cm-content') ? 'editor' : document.activeElement.textContent"
+    cells[1].editor.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Tab")  # Tab indents inside the editor…
+    assert cells[1].code() == 'print("Hello, neural networks!")    '
+    page.keyboard.press("Escape")  # …and Esc leaves it, onto the cell's Run button
+    assert page.evaluate(active) == "Run"
+    tab_order = []
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        tab_order.append(page.evaluate(active))
+    assert tab_order == ["Stop", "Reset", "editor"]  # Stop is disabled now, yet reachable
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")  # the focused Run button runs the cell
+    cells[1].expect_state("done")
+    assert cells[1].text() == HELLO
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate(active) == "Reset"
+    page.keyboard.press("Space")  # Reset puts the lesson's code back
+    assert cells[1].code() == 'print("Hello, neural networks!")'
+
+
+# ---- Errors ---------------------------------------------------------------------------------------
+
+
+def test_an_error_shows_a_trimmed_traceback_and_the_page_keeps_working(open_page):
+    cells = open_page("demo/")
+    cells[1].set_code("def inverse(n):\n    return 1 / n\n\ninverse(0)")
+    output = cells[1].run_and_wait("error")
+    assert output.startswith("Traceback (most recent call last):")
+    assert 'File "<cell 1>", line 4, in <module>' in output
+    assert 'File "<cell 1>", line 2, in inverse' in output
+    assert output.rstrip().endswith("ZeroDivisionError: division by zero")
+    assert "_nndl_cells" not in output and "pyodide" not in output  # only the reader's code
+    marked = cells[1].root.locator(".cm-nndl-error-line")
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_text("    return 1 / n")
+    expect(cells[1].root.locator(".nndl-traceback__message")).to_have_text(
+        "ZeroDivisionError: division by zero"
+    )
+    # A syntax error, then a fix: the same Python keeps going.
+    cells[1].set_code("x = (1,\nprint(x)")
+    output = cells[1].run_and_wait("error")
+    assert 'File "<cell 1>", line 1' in output and "SyntaxError: '(' was never closed" in output
+    cells[1].set_code("print(inverse(4))")
+    assert cells[1].run_and_wait() == "0.25"
+    expect(cells[1].root.locator(".cm-nndl-error-line")).to_have_count(0)
+
+
+# ---- Streaming, notebook order, rich output -----------------------------------------------------------
+
+
+def test_output_streams_while_the_cell_runs(open_page, page):
+    cells = open_page("demo/")
+    cells[4].run()
+    expect(cells[4].output).to_contain_text("epoch 1: cost 0.700", timeout=60_000)
+    assert cells[4].state() == "running"
+    assert "epoch 6" not in cells[4].text()
+    cells[4].expect_state("done")
+    assert cells[4].text().splitlines() == [
+        f"epoch {e}: cost {0.7 / e:.3f}" for e in range(1, 7)
+    ]
+
+
+def test_running_a_later_cell_first_runs_the_earlier_ones(open_page):
+    cells = open_page("demo/")
+    cells[7].run()
+    cells[7].expect_state("done")
+    # Every earlier cell ran first, in order, except the one marked manual (the error).
+    assert cells.states() == ["done", "done", "done", "done", "idle", "done", "done"]
+    counts = [cells[n].root.locator(".nndl-cell__count").inner_text() for n in range(1, 8)]
+    assert counts == ["[1]", "[2]", "[3]", "[4]", "[ ]", "[5]", "[6]"]
+    expect(cells[3].root.locator(".nndl-cell__status")).to_contain_text("run first for cell 7")
+    assert cells[1].text() == HELLO
+    assert cells[2].text() == "12288"  # the value of the last line
+    # The engine, with n_x from cell 2: one namespace for the page.
+    assert cells[3].text() == (
+        "inputs of the picture: 12288\n\narray([0.01798621, 0.5       , 0.98201379])"
+    )
+    # Cell 6: a picture from an array, shown by display() and as the last value.
+    images = cells[6].output.locator("img")
+    expect(images).to_have_count(2)
+    assert png_size(images.nth(0).get_attribute("src")) == (192, 192)
+    assert images.nth(0).get_attribute("alt") == "A colour gradient, 64 by 64 pixels (64×64 pixels, RGB)"
+    assert images.nth(1).evaluate("img => img.complete && img.naturalWidth") == 192
+    # Cell 7: training progress, then the cost plot as an accessible SVG.
+    text = cells[7].text()
+    assert "Cost after iteration 0: 0.693147" in text and "Cost after iteration 250:" in text
+    svg = cells[7].output.locator("svg.nndl-plot")
+    expect(svg).to_have_attribute("role", "img")
+    expect(svg.locator("title")).to_have_text("Cost vs iteration")
+    assert svg.locator("path").count() >= 2  # the axes and the series
+    assert svg.evaluate("svg => svg.getBoundingClientRect().width") > 300
+
+
+def test_cells_share_one_namespace(open_page):
+    cells = open_page("demo/")
+    cells[1].set_code("shared = [1, 2]")
+    cells[1].run_and_wait()
+    cells[2].set_code("shared.append(3)\nshared")
+    assert cells[2].run_and_wait() == "[1, 2, 3]"
+    cells[1].set_code("print(len(shared), _)")  # `_` is the last value, as in a notebook
+    assert cells[1].run_and_wait() == "3 [1, 2, 3]"
+
+
+# ---- Stop -------------------------------------------------------------------------------------------
+
+LOOP = 'print("looping")\nx = 0\nwhile True:\n    x += 1'
+
+
+def stop_infinite_loop(cells):
+    """Run cell 2 (n_x), then an infinite loop in cell 4; Stop it; return the seconds Stop took."""
+    assert cells[2].run_and_wait() == "12288"
+    cells[4].set_code(LOOP)
+    cells[4].run()
+    expect(cells[4].output).to_contain_text("looping", timeout=60_000)
+    expect(cells[4].button("Stop")).to_have_attribute("aria-disabled", "false")
+    t0 = time.monotonic()
+    cells[4].button("Stop").click()
+    cells[4].expect_state("error", timeout=2_000)
+    return time.monotonic() - t0
+
+
+def test_stop_without_isolation_restarts_python_and_restores_the_cells(open_page, site_server):
+    cells = open_page("demo/")
+    assert not cells.page.evaluate("crossOriginIsolated")  # as on GitHub Pages
+    assert stop_infinite_loop(cells) < 2.0
+    notice = cells[4].output.locator(".nndl-notice")
+    expect(notice).to_contain_text("Python was restarted")
+    expect(notice).to_contain_text("running cells 1, 2 and 3 again")
+    # The next run works and finds what the earlier cells defined (n_x of cell 2, np of cell 3).
+    cells[1].set_code("print(n_x, np.zeros(2).sum())")
+    assert cells[1].run_and_wait() == "12288 0.0"
+    expect(notice).to_contain_text("ran again and their variables are restored")
+    assert cells.states()[:4] == ["done", "done", "done", "error"]
+    assert cells[4].code() == LOOP  # the reader's code is untouched
+    assert sum(path.endswith("/pyodide/pyodide.asm.wasm") for path in site_server.requests) >= 2
+
+
+def test_stop_with_the_interrupt_buffer_keeps_python(open_page, isolated_server):
+    cells = open_page(isolated_server.url + "demo/")
+    assert cells.page.evaluate("crossOriginIsolated")
+    wasm_before = sum(p.endswith("/pyodide.asm.wasm") for p in isolated_server.requests)
+    assert stop_infinite_loop(cells) < 2.0
+    expect(cells[4].output.locator(".nndl-notice")).to_contain_text("KeyboardInterrupt")
+    cells[1].set_code("print(n_x, x > 0)")  # the loop's own variable survives the interrupt
+    assert cells[1].run_and_wait() == "12288 True"
+    assert sum(p.endswith("/pyodide.asm.wasm") for p in isolated_server.requests) == wasm_before
+    assert wasm_before >= 1
+
+
+# ---- Persistence ------------------------------------------------------------------------------------
+
+
+def test_edits_survive_a_reload_and_reset_brings_the_lesson_back(open_page, page):
+    cells = open_page("demo/")
+    cells[2].set_code("n_x = 28 * 28\nn_x")
+    page.reload()
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    cells = Cells(page)
+    assert cells[2].code() == "n_x = 28 * 28\nn_x"
+    expect(cells[2].root.locator(".nndl-cell__badge")).to_be_visible()
+    assert cells[2].run_and_wait() == "784"
+    cells[2].button("Reset").click()
+    assert cells[2].code() == "n_x = 64 * 64 * 3   # inputs of a 64×64 colour picture\nn_x"
+    page.reload()
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    assert Cells(page)[2].code().startswith("n_x = 64 * 64 * 3")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('nndl.edits:'))") == []
+
+
+def test_an_edit_of_code_the_lesson_has_since_changed_is_kept_and_flagged(open_page, page):
+    cells = open_page("demo/")
+    # As if the reader had edited cell 2 when the lesson's code was different.
+    page.evaluate(
+        """localStorage.setItem('nndl.edits:/demo/', JSON.stringify({
+             oldhash: { code: 'n_x = 32 * 32 * 3  # my version', index: 1, saved: '2024-01-01' } }))"""
+    )
+    page.reload()
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    cells = Cells(page)
+    assert cells[2].code() == "n_x = 32 * 32 * 3  # my version"
+    notice = cells[2].root.locator(".nndl-cell__notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("The lesson's code for this cell has changed since you edited it")
+    expect(cells[3].root.locator(".nndl-cell__notice")).to_be_hidden()
+    cells[2].button("Reset").click()
+    expect(notice).to_be_hidden()
+    assert cells[2].code().startswith("n_x = 64 * 64 * 3")
+    assert page.evaluate("localStorage.getItem('nndl.edits:/demo/')") is None
+
+
+# ---- Instant navigation ----------------------------------------------------------------------------
+
+
+def test_python_survives_instant_navigation_and_each_page_has_its_namespace(
+    open_page, page, site_server
+):
+    wasm = lambda: sum(p.endswith("/pyodide/pyodide.asm.wasm") for p in site_server.requests)  # noqa: E731
+    already = wasm()
+    cells = open_page("")
+    cells[1].set_code("secret = 42\nprint('home', secret)")
+    assert cells[1].run_and_wait() == "home 42"
+    page.evaluate("window.__sameDocument = true")
+    page.locator(".md-content a", has_text="Try a cell").click()
+    page.wait_for_url("**/nndl/demo/")
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    assert page.evaluate("window.__sameDocument === true")  # no reload: Material swapped the page
+    demo = Cells(page)
+    demo[1].set_code("print('secret' in globals())")
+    assert demo[1].run_and_wait() == "False"  # a fresh namespace for this page
+    assert wasm() == already + 1  # Python was loaded once, on the first page
+    page.go_back()
+    page.wait_for_url(re.compile(r".*/nndl/$"))
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    home = Cells(page)
+    assert home.states() == ["idle"]  # a new visit of the home page…
+    home[1].set_code("print('secret' in globals())")
+    assert home[1].run_and_wait() == "False"  # …with its own, new namespace
+    assert page.evaluate("window.__sameDocument === true")
+    assert wasm() == already + 1
+
+
+# ---- How it looks ----------------------------------------------------------------------------------
+
+
+def test_screenshots_of_the_demo_page_in_light_and_dark_with_its_error(browser, base_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme, palette in (("light", "default"), ("dark", "slate")):
+        context = browser.new_context(
+            base_url=base_url, color_scheme=scheme, viewport={"width": 1200, "height": 900}
+        )
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto("demo/")
+        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+        cells = Cells(page)
+        cells[7].run()
+        cells[7].expect_state("done")
+        cells[5].run()  # the page's deliberate error: shapes that do not match
+        cells[5].expect_state("error")
+        assert 'File "<cell 5>", line 3, in <module>' in cells[5].text()
+        assert "ValueError: matmul: Input operand 1 has a mismatch" in cells[5].text()
+        expect(cells[5].root.locator(".cm-nndl-error-line")).to_have_text("Z = W @ X")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == palette
+        for number in range(1, 8):  # the editors lay out their gutters once seen
+            cells[number].root.scroll_into_view_if_needed()
+        page.evaluate("window.scrollTo(0, 0)")
+        path = SCREENSHOTS / f"demo-{scheme}.png"
+        page.screenshot(path=path, full_page=True)
+        assert path.stat().st_size > 50_000
+        assert errors == []
+        context.close()
