@@ -1,0 +1,569 @@
+"""Every page's runnable cells, run on CPython the way the reader's browser runs them.
+
+For each page ``docs/**/*.md`` (one test per page):
+
+1. the ```` ```pycell ```` blocks are taken in order and run in ONE fresh namespace, like a
+   notebook: each cell is executed, and if its last statement is an expression, that expression
+   is evaluated and its value rendered as the page would (through :func:`nndl.display.mime_bundle`);
+   stdout is captured; ``display(...)`` calls are recorded. A cell that raises fails the test
+   with the page, the cell's number, its first line in the Markdown and the traceback. A cell
+   marked ```` ```pycell manual ```` may raise on purpose (a deliberate error); the error is
+   recorded for the page's own checks.
+2. exercises: a ``??? success "Solution"`` admonition holding a ```` ```python ```` block gives
+   the solution of the pycell just before it (the starter). With the starters, every check
+   result a cell makes (a :class:`nndl.exercises.Feedback`, shown or printed) must say "not yet";
+   the page is then run again with each starter replaced by its solution, and every check must
+   pass.
+3. some pages have extra checks of their key results (:data:`PAGE_CHECKS`).
+
+Other tests: each lesson page has the course's ingredients (cells importing nndl, an exercise,
+a summary, links to its neighbours), its SVG diagrams exist and are accessible, and no page
+repeats one of the mistakes that circulate in notes on this course (syllabus, last section).
+"""
+
+import ast
+import builtins
+import contextlib
+import io
+import linecache
+import math
+import re
+import traceback
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+from nndl import display as nndl_display
+from nndl import exercises
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+if not DOCS.is_dir():
+    pytest.skip(
+        f"the lessons' folder {DOCS} is not beside tests/ "
+        f"(copy docs/ too to run the lessons' cells)",
+        allow_module_level=True,
+    )
+
+PAGES = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
+LESSONS = [page for page in PAGES if page.startswith("lessons/")]
+
+# Exceptions that are never deliberate, even in a ```pycell manual cell.
+NEVER_DELIBERATE = (NameError, SyntaxError, ImportError, AttributeError, OSError)
+
+
+# ---- Reading the cells out of a page ----
+
+
+@dataclass
+class Block:
+    kind: str  # "cell" (a ```pycell) or "solution" (a ```python inside a Solution admonition)
+    code: str
+    line: int  # 1-based line of the opening fence in the Markdown
+    options: tuple = ()
+
+
+@dataclass
+class Page:
+    cells: list  # [Block] of kind "cell", in order
+    solutions: dict  # index in cells → Block of kind "solution"
+
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
+SOLUTION_TITLE = re.compile(r"^(?P<indent>[ \t]*)(\?\?\?\+?|!!!)[ \t]+\w+[ \t]+\"Solution[^\"]*\"")
+
+
+def read_blocks(markdown):
+    """The pycells and solution blocks of a Markdown text, in order (other fences are skipped)."""
+    blocks = []
+    lines = markdown.splitlines()
+    solution_indent = None  # set after a Solution admonition's title, until its code block
+    i = 0
+    while i < len(lines):
+        title = SOLUTION_TITLE.match(lines[i])
+        if title:
+            solution_indent = len(title["indent"])
+            i += 1
+            continue
+        opening = FENCE.match(lines[i])
+        if not opening:
+            if lines[i].strip() and solution_indent is not None:
+                if len(lines[i]) - len(lines[i].lstrip()) <= solution_indent:
+                    solution_indent = None  # the admonition ended without a code block
+            i += 1
+            continue
+        indent, fence = opening["indent"], opening["fence"]
+        words = opening["info"].split()
+        language = words[0] if words else ""
+        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        body, j = [], i + 1
+        while j < len(lines) and not closing.match(lines[j]):
+            line = lines[j]
+            body.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
+            j += 1
+        code = "\n".join(body) + "\n"
+        if language == "pycell":
+            blocks.append(Block("cell", code, i + 1, tuple(words[1:])))
+        elif language == "python" and solution_indent is not None and len(indent) > solution_indent:
+            blocks.append(Block("solution", code, i + 1))
+            solution_indent = None
+        i = j + 1
+    return blocks
+
+
+def read_page(markdown, name="page"):
+    cells, solutions = [], {}
+    for block in read_blocks(markdown):
+        if block.kind == "cell":
+            cells.append(block)
+            continue
+        assert cells, f"{name}, line {block.line}: a Solution comes before any pycell"
+        index = len(cells) - 1
+        assert index not in solutions, (
+            f"{name}, line {block.line}: the pycell at line {cells[index].line} has two Solutions"
+        )
+        solutions[index] = block
+    return Page(cells, solutions)
+
+
+# ---- Running them as the browser does ----
+
+
+@dataclass
+class CellRun:
+    number: int  # 1-based
+    line: int
+    stdout: str = ""
+    value: object = None  # the last expression's value (None when there is none)
+    displayed: list = field(default_factory=list)  # objects shown with display(...)
+    checks: list = field(default_factory=list)  # every exercises.Feedback the cell made
+    error: BaseException = None  # only for ```pycell manual cells
+
+
+@dataclass
+class PageRun:
+    namespace: dict
+    cells: list  # [CellRun]
+
+    @property
+    def feedback(self):
+        """(cell run, Feedback) for every check result the cells made (shown, printed or kept)."""
+        return [(c, result) for c in self.cells for result in c.checks]
+
+    @property
+    def shown(self):
+        """Everything shown: last values and displayed objects."""
+        return [c.value for c in self.cells if c.value is not None] + [
+            obj for c in self.cells for obj in c.displayed
+        ]
+
+
+class CellError(Exception):
+    pass
+
+
+def new_namespace():
+    """What a page visit's namespace starts with in the browser (see the cell runner)."""
+    return {"__name__": "__main__", "__builtins__": builtins, "display": nndl_display.display}
+
+
+def execute(code, filename, namespace):
+    """Exec the statements; if the last one is an expression, evaluate it and return its value."""
+    tree = ast.parse(code, filename, "exec")
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    exec(compile(tree, filename, "exec", dont_inherit=True), namespace)
+    if last is None:
+        return None
+    return eval(compile(last, filename, "eval", dont_inherit=True), namespace)
+
+
+@contextlib.contextmanager
+def recording_checks(into):
+    """Append every :class:`nndl.exercises.Feedback` created meanwhile to the list ``into``."""
+    original = exercises.Feedback.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        into.append(self)
+
+    exercises.Feedback.__init__ = init
+    try:
+        yield
+    finally:
+        exercises.Feedback.__init__ = original
+
+
+def run_page(name, cells):
+    """Run ``cells`` (Blocks) top to bottom in one fresh namespace; raise CellError on a failure."""
+    namespace = new_namespace()
+    runs = []
+    filenames = []
+    try:
+        for number, cell in enumerate(cells, start=1):
+            filename = f"<cell {number}>"
+            filenames.append(filename)
+            linecache.cache[filename] = (len(cell.code), None, cell.code.splitlines(True), filename)
+            run = CellRun(number, cell.line)
+            out = io.StringIO()
+            previous = nndl_display.set_publisher(run.displayed.append)
+            try:
+                with (
+                    contextlib.redirect_stdout(out),
+                    contextlib.redirect_stderr(out),
+                    recording_checks(run.checks),
+                ):
+                    run.value = execute(cell.code, filename, namespace)
+                    if run.value is not None:
+                        namespace["_"] = run.value
+                        nndl_display.mime_bundle(run.value)  # rendered as on the page
+                    for obj in run.displayed:
+                        nndl_display.mime_bundle(obj)
+            except Exception as exc:
+                deliberate = "manual" in cell.options and not isinstance(exc, NEVER_DELIBERATE)
+                if not deliberate:
+                    report = "".join(traceback.format_exception(exc))
+                    raise CellError(
+                        f"{name}: cell {number} (```pycell at line {cell.line}) raised "
+                        f"{type(exc).__name__}: {exc}\n\n{report}\n"
+                        f"Output of the cell before the error:\n{out.getvalue()}"
+                    ) from exc
+                run.error = exc
+            finally:
+                nndl_display.set_publisher(previous)
+            run.stdout = out.getvalue()
+            runs.append(run)
+    finally:
+        for filename in filenames:
+            linecache.cache.pop(filename, None)
+    return PageRun(namespace, runs)
+
+
+def load(page):
+    return read_page((DOCS / page).read_text(encoding="utf-8"), page)
+
+
+# ---- Checks of key results, page by page (on the run with the starter code) ----
+
+
+def stdout_of(run):
+    return "".join(c.stdout for c in run.cells)
+
+
+def images_shown(run):
+    return [obj for obj in run.shown if isinstance(obj, nndl_display.Image)]
+
+
+def plots_shown(run):
+    return [obj for obj in run.shown if isinstance(obj, nndl_display.LinePlot)]
+
+
+def check_images_as_vectors(run):
+    ns = run.namespace
+    assert ns["train_x"].shape == (12288, 209) and ns["train_y"].shape == (1, 209)
+    assert ns["test_x"].shape == (12288, 50) and ns["test_y"].shape == (1, 50)
+    assert 0.0 <= ns["train_x"].min() and ns["train_x"].max() <= 1.0
+    index = ns["index"]
+    np.testing.assert_array_equal(ns["train_x"][:, index] * 255, ns["train_x_orig"][index].ravel())
+    assert len(images_shown(run)) >= 3
+    assert "12288" in stdout_of(run)
+
+
+def check_logistic_regression(run):
+    ns = run.namespace
+    assert ns["cost_zero"] == pytest.approx(math.log(2), abs=1e-12)  # ŷ = 0.5 everywhere
+    assert plots_shown(run)
+
+
+def check_computation_graph(run):
+    ns = run.namespace
+    J, a, b, c, u, v = (ns[name] for name in ("J", "a", "b", "c", "u", "v"))
+    assert (u.data, v.data, J.data) == (6.0, 11.0, 33.0)
+    assert (v.grad, u.grad, a.grad) == (3.0, 3.0, 3.0)
+    assert b.grad == 6.0 and c.grad == 9.0  # dJ/db = 3c, dJ/dc = 3b
+    table = stdout_of(run)
+    assert "33" in table and "nodes" in table.lower() and "edges" in table.lower()
+
+
+def check_gradient_descent(run):
+    ns = run.namespace
+    grads_loop, cost_loop = ns["grads_loop"], ns["cost_loop"]
+    grads_vec, cost_vec = ns["grads_vec"], ns["cost_vec"]
+    np.testing.assert_allclose(grads_loop["dw"], grads_vec["dw"], rtol=1e-10, atol=1e-14)
+    assert grads_loop["db"] == pytest.approx(grads_vec["db"], rel=1e-10, abs=1e-14)
+    assert cost_loop == pytest.approx(cost_vec, rel=1e-12)
+    costs = ns["costs"]
+    assert costs[-1] < costs[0]
+    assert all(later <= earlier for earlier, later in zip(costs, costs[1:]))
+    assert plots_shown(run)
+
+
+def check_vectorization(run):
+    ns = run.namespace
+    assert ns["c_loop"] == pytest.approx(ns["c"], rel=1e-9)  # same dot product, other order
+    assert ns["loop_seconds"] > ns["dot_seconds"] > 0
+    np.testing.assert_allclose(ns["dw_loop"], ns["dw_vectorized"], rtol=1e-9, atol=1e-15)
+    errors = [c.error for c in run.cells if c.error is not None]
+    assert errors and all(isinstance(e, ValueError) for e in errors)
+    assert any("rank-1" in str(e) for e in errors)  # the engine explains the rank-1 mistake
+    costs = ns["costs"]
+    assert costs[-1] < costs[0]
+    assert plots_shown(run)
+
+
+PAGE_CHECKS = {
+    "lessons/01-images-as-vectors.md": check_images_as_vectors,
+    "lessons/02-logistic-regression.md": check_logistic_regression,
+    "lessons/03-computation-graph.md": check_computation_graph,
+    "lessons/04-gradient-descent.md": check_gradient_descent,
+    "lessons/05-vectorization.md": check_vectorization,
+}
+
+
+# ---- The tests ----
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_cells_run(page):
+    parsed = load(page)
+    try:
+        run = run_page(page, parsed.cells)
+    except CellError as error:
+        pytest.fail(str(error), pytrace=False)
+
+    for cell, result in run.feedback:
+        assert not result.passed, (
+            f"{page}: the check in cell {cell.number} (line {cell.line}) already passes with the "
+            f"starter code, which should be incomplete:\n{result}"
+        )
+    if page in PAGE_CHECKS:
+        PAGE_CHECKS[page](run)
+
+    if parsed.solutions:
+        solved = [parsed.solutions.get(i, cell) for i, cell in enumerate(parsed.cells)]
+        try:
+            solved_run = run_page(f"{page} (with the solutions)", solved)
+        except CellError as error:
+            pytest.fail(str(error), pytrace=False)
+        results = solved_run.feedback
+        assert len(results) >= len(parsed.solutions), (
+            f"{page}: {len(parsed.solutions)} solutions but only {len(results)} check results shown"
+        )
+        for cell, result in results:
+            assert result.passed, (
+                f"{page}: with the solutions, the check in cell {cell.number} (line {cell.line}) "
+                f"says:\n{result}"
+            )
+
+
+def test_there_are_lessons():
+    assert len(LESSONS) >= 5
+
+
+@pytest.mark.parametrize("page", LESSONS)
+def test_lesson_page_has_the_course_ingredients(page):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    parsed = read_page(text, page)
+    assert len(parsed.cells) >= 3, f"{page}: a lesson needs at least three runnable cells"
+    uses_nndl = [c for c in parsed.cells if re.search(r"^\s*(from|import) nndl\b", c.code, re.M)]
+    assert uses_nndl, f"{page}: no cell imports nndl"
+    assert parsed.solutions, (
+        f'{page}: no exercise (a starter pycell followed by ??? success "Solution")'
+    )
+    assert re.search(r"^#+ What you should take away", text, re.M), f"{page}: no summary section"
+    assert re.search(r"^# ", text, re.M), f"{page}: no title"
+
+
+@pytest.mark.parametrize("page", LESSONS)
+def test_lesson_diagrams_exist_and_are_accessible(page):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    for target in re.findall(r"\]\((img/[^)\s]+\.svg)\)|src=\"(img/[^\"]+\.svg)\"", text):
+        path = DOCS / Path(page).parent / (target[0] or target[1])
+        assert path.is_file(), f"{page}: the diagram {path.relative_to(DOCS)} does not exist"
+        root = ET.parse(path).getroot()
+        ns = "{http://www.w3.org/2000/svg}"
+        assert root.tag == f"{ns}svg", f"{path.name} is not an SVG document"
+        title = root.find(f"{ns}title")
+        assert title is not None and (title.text or "").strip(), f"{path.name} has no <title>"
+        assert root.get("role") == "img", f"{path.name}: give the <svg> role=\"img\""
+
+
+# ---- Mistakes that circulate in notes on this course (syllabus, last section) ----
+
+# (what is wrong, pattern, an example it catches, a correct text it must not flag)
+MISTAKES = [
+    (
+        "dJ/db is 3·c = 6 (and dJ/dc is 3·b = 9)",
+        r"(dJ/db|\\frac\{d ?J\}\{d ?b\}|\\frac\{\\partial J\}\{\\partial b\}|\bdb)\s*=\s*9\b"
+        r"|(dJ/dc|\\frac\{d ?J\}\{d ?c\}|\\frac\{\\partial J\}\{\\partial c\}|\bdc)\s*=\s*6\b",
+        "so dJ/db = 9 because",
+        "dJ/db = 3·c = 6 and dJ/dc = 3·b = 9",
+    ),
+    (
+        "the minus of the loss applies to both terms",
+        r"[-−]\s*y\s*(\\cdot|·|\*)?\s*\\?(np\.)?log[^+\n]{0,40}\+\s*\(\s*1\s*[-−]\s*y\s*\)",
+        r"L = -y \log \hat y + (1 - y) \log(1 - \hat y)",
+        r"L = -\big(y \log \hat y + (1 - y) \log(1 - \hat y)\big)",
+    ),
+    (
+        "a layer's forward step has no transpose: Z[l] = W[l] A[l-1] + b[l]",
+        r"Z\[l\]\s*=\s*W\[l\]\s*(ᵀ|\^T|\.T)|Z\^\{\[l\]\}\s*=\s*\(?W\^\{\[l\]\s*(T|\\top)\}"
+        r"|Z\^\{\[l\]\}\s*=\s*\(W\^\{\[l\]\}\)\^\{?(T|\\top)"
+        r"|\bW\w*\.T\s*@\s*A\w*|np\.dot\(\s*W\w*\.T\s*,\s*A",
+        "Z = W.T @ A_prev + b",
+        "dA_prev = W.T @ dZ",
+    ),
+    (
+        "the bias of layer l is b[l], not b[l-1]",
+        r"\+\s*b\s*(\^\{)?\[l\s*[-−]\s*1\]",
+        "Z[l] = W[l] A[l-1] + b[l-1]",
+        "Z[l] = W[l] A[l-1] + b[l]",
+    ),
+    (
+        "the activation is applied to Z: A[l] = g[l](Z[l])",
+        r"Z\[l\]\s*=\s*g\[l\]\s*\(|Z\^\{\[l\]\}\s*=\s*g\^\{\[l\]\}\s*\(",
+        "Z[l] = g[l](A[l])",
+        "A[l] = g[l](Z[l])",
+    ),
+    (
+        "b[l] has shape (n[l], 1)",
+        r"b\[l\][^\n]{0,25}\(\s*(1\s*,\s*n\[l\]|n\[l\]\s*,\s*n\[l\s*[-−]\s*1\])\s*\)",
+        "b[l] has shape (1, n[l])",
+        "b[l] has shape (n[l], 1)",
+    ),
+    (
+        "in the looped gradient descent, w2 is updated with dw2",
+        r"w_?\{?2\}?\s*:?=\s*w_?\{?2\}?\s*[-−]\s*(\\alpha|α|alpha|learning_rate)"
+        r"\s*(\\cdot|·|\*)?\s*\\?,?\s*d ?w_?\{?1\}?",
+        "w2 := w2 − α dw1",
+        "w2 := w2 − α dw2",
+    ),
+    (
+        "in the looped gradient descent the cost is accumulated (J +=), not overwritten",
+        r"^\s*J\s*=\s*[-−]\s*\(?\s*(y|Y\[)[^\n]*log(?![^\n]*(sum|mean))",
+        "    J = -(y * np.log(a) + (1 - y) * np.log(1 - a))",
+        "    J += -(y * np.log(a) + (1 - y) * np.log(1 - a))",
+    ),
+    (
+        "the loop-versus-np.dot ratio is measured, never quoted as one machine's ≈200×",
+        r"200\s*(×|x\b|times)",
+        "loops are ≈200× slower",
+        "the ratio depends on the machine",
+    ),
+    (
+        "the dot-product example is c = np.dot(a, b)",
+        r"\b(?!c\b)\w+\s*=\s*np\.dot\(\s*a\s*,\s*b\s*\)|np\.dot\(\s*a\s*,\s*(?!b\s*\))\w+\s*\)",
+        "z = np.dot(a, a)",
+        "c = np.dot(a, b)",
+    ),
+]
+
+
+@pytest.mark.parametrize("what, pattern, bad, good", MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_each_mistake_pattern_catches_its_example(what, pattern, bad, good):
+    assert re.search(pattern, bad, re.M), what
+    assert not re.search(pattern, good, re.M), what
+
+
+def test_no_page_repeats_a_circulating_mistake():
+    found = []
+    for page in PAGES:
+        lines = (DOCS / page).read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            for what, pattern, _, _ in MISTAKES:
+                if re.search(pattern, line, re.M):
+                    found.append(f"{page}:{number}: {line.strip()!r} — {what}")
+    assert not found, "\n".join(found)
+
+
+# ---- The harness itself ----
+
+SAMPLE = '''# A page
+
+```pycell
+x = 2
+print("x is", x)
+x * 21
+```
+
+```python
+not_a_cell = True
+```
+
+```pycell
+def double(v):
+    return None
+```
+
+??? success "Solution"
+
+    ```python
+    def double(v):
+        return 2 * v
+    ```
+
+!!! note
+    ```pycell manual
+    1 / 0
+    ```
+
+````markdown
+```pycell
+this is an example of the syntax, not a cell
+```
+````
+'''
+
+
+def test_read_page_finds_cells_options_and_solutions():
+    page = read_page(SAMPLE)
+    assert [c.line for c in page.cells] == [3, 13, 26]
+    assert page.cells[2].code == "1 / 0\n" and page.cells[2].options == ("manual",)
+    assert list(page.solutions) == [1]
+    assert page.solutions[1].code == "def double(v):\n    return 2 * v\n"
+
+
+def test_run_page_shows_the_last_expression_and_stdout_like_the_browser():
+    page = read_page(SAMPLE)
+    run = run_page("sample", page.cells)
+    assert run.cells[0].value == 42 and run.cells[0].stdout == "x is 2\n"
+    assert run.namespace["_"] == 42
+    assert isinstance(run.cells[2].error, ZeroDivisionError)  # manual: recorded, not fatal
+
+
+def test_run_page_reports_the_page_the_cell_and_the_traceback():
+    cells = [Block("cell", "y = 1\n", 3), Block("cell", "print('half')\nz = y + w\n", 7)]
+    with pytest.raises(CellError) as info:
+        run_page("lessons/sample.md", cells)
+    message = str(info.value)
+    assert message.startswith("lessons/sample.md: cell 2 (```pycell at line 7) raised NameError")
+    assert 'File "<cell 2>", line 2' in message and "z = y + w" in message
+    assert "half" in message
+
+
+def test_a_manual_cell_may_not_hide_a_typo():
+    with pytest.raises(CellError, match="NameError"):
+        run_page("sample", [Block("cell", "undefined_name\n", 1, ("manual",))])
+
+
+def test_check_results_are_recorded_whether_shown_or_printed():
+    code = (
+        "from nndl.exercises import check_value\n"
+        "print(check_value('a', 1.0, 2.0))\n"
+        "check_value('b', 2.0, 2.0)\n"
+    )
+    run = run_page("sample", [Block("cell", code, 1)])
+    assert [r.passed for _, r in run.feedback] == [False, True]
+    assert "Not yet: a is 1" in run.cells[0].stdout
+
+
+def test_display_calls_are_recorded():
+    code = (
+        "from nndl.display import image, display\n"
+        "import numpy as np\n"
+        "display(image(np.zeros((2, 2))))\n"
+    )
+    run = run_page("sample", [Block("cell", code, 1)])
+    assert len(run.cells[0].displayed) == 1 and len(images_shown(run)) == 1
