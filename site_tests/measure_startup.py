@@ -1,11 +1,13 @@
-"""Measure the time from navigation to the first cell's result, cold and warm.
+"""Measure the time from navigation to the first cell's result, cold and warm, and the bytes.
 
 Serves site/ under /nndl/ (as the tests do), opens the demo page in Chromium, presses Run on the
 first cell as soon as it has its editor, and reads, inside the page, the time from the start of
 navigation to the moment that cell shows its result:
 
 - cold: a fresh browser context (empty HTTP cache), so Pyodide, NumPy and nndl are downloaded;
-- warm: the same context reloading the page, everything from the browser's cache.
+- warm: the same context reloading the page, everything from the browser's cache;
+- cold bytes: what the cold load transferred (headers and bodies of every response, as sent by
+  the server: the local server does not compress).
 
     .venv/bin/python site_tests/measure_startup.py [--runs 3]
 """
@@ -30,6 +32,11 @@ new MutationObserver(() => {
 """
 
 
+def transferred_bytes(request):
+    sizes = request.sizes()
+    return sizes["responseHeadersSize"] + sizes["responseBodySize"]
+
+
 def first_result_ms(page, url, reload=False):
     if reload:
         page.reload()
@@ -46,7 +53,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     server = SiteServer(isolated=False)
-    cold, warm = [], []
+    cold, warm, cold_bytes = [], [], []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -54,7 +61,15 @@ def main():
                 context = browser.new_context()
                 context.add_init_script(RECORD_DONE)
                 page = context.new_page()
+                loaded = []
+
+                def count(request, loaded=loaded):
+                    loaded.append(transferred_bytes(request))
+
+                context.on("requestfinished", count)
                 cold.append(first_result_ms(page, server.url + "demo/"))
+                context.remove_listener("requestfinished", count)
+                cold_bytes.append(sum(loaded))
                 warm.append(first_result_ms(page, server.url + "demo/", reload=True))
                 context.close()
             browser.close()
@@ -63,6 +78,8 @@ def main():
     for name, values in (("cold", cold), ("warm", warm)):
         runs = ", ".join(f"{v / 1000:.2f}" for v in values)
         print(f"{name}: median {statistics.median(values) / 1000:.2f} s  (runs: {runs})")
+    runs = ", ".join(f"{b / 1e6:.1f}" for b in cold_bytes)
+    print(f"cold bytes: median {statistics.median(cold_bytes) / 1e6:.1f} MB  (runs: {runs})")
 
 
 if __name__ == "__main__":
