@@ -334,6 +334,23 @@ def test_python_survives_instant_navigation_and_each_page_has_its_namespace(
     assert wasm() == already + 1
 
 
+# ---- Notebooks -------------------------------------------------------------------------------------
+
+
+def test_a_lesson_downloads_as_a_notebook_of_its_cells(open_page, page):
+    cells = open_page("lessons/03-computation-graph/")
+    link = page.get_by_role("link", name="Download as notebook")
+    expect(link).to_have_attribute("download", "lessons-03-computation-graph.ipynb")
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.ok
+    book = response.json()
+    assert book["nbformat"] == 4 and book["nbformat_minor"] == 5
+    code = ["".join(cell["source"]) for cell in book["cells"] if cell["cell_type"] == "code"]
+    assert len(code) == len(cells) > 0
+    for number, source in enumerate(code, start=1):
+        assert cells[number].code() == source.rstrip("\n"), number
+
+
 # ---- How it looks ----------------------------------------------------------------------------------
 
 
