@@ -7,6 +7,7 @@ import pytest
 
 from nndl import activations, deep, training
 from nndl.gradcheck import numerical_gradient, relative_error
+from toy_data import xor_data
 
 ACTIVATIONS = ["relu", "leaky_relu", "tanh", "sigmoid"]
 EPS = 1e-6  # finite-difference step
@@ -42,15 +43,6 @@ def random_network(rng, layer_dims, m):
         parameters[f"b{l}"] = 0.1 * rng.standard_normal((layer_dims[l], 1))
     X = rng.standard_normal((layer_dims[0], m))
     return X, parameters
-
-
-def xor_data(m=80, seed=0):
-    """Four clusters around (±1, ±1); the label is the XOR of the two signs."""
-    rng = np.random.default_rng(seed)
-    corners = rng.integers(0, 2, size=(2, m))
-    X = (2 * corners - 1) + 0.3 * rng.standard_normal((2, m))
-    Y = (corners[0:1] ^ corners[1:2]).astype(float)
-    return X, Y
 
 
 def accuracy(Y_hat, Y):

@@ -7,6 +7,7 @@ import pytest
 
 from nndl import activations, deep, shallow, training
 from nndl.gradcheck import numerical_gradient, relative_error
+from toy_data import xor_data
 
 ACTIVATIONS = ["tanh", "relu", "leaky_relu", "sigmoid"]
 EPS = 1e-6  # finite-difference step
@@ -33,15 +34,6 @@ def random_problem(rng, n_x, n_h, m):
     Y = (rng.random((1, m)) > 0.5).astype(float)
     Y[0, :2] = [0.0, 1.0][:m]  # both classes present when m ≥ 2
     return X, Y, parameters
-
-
-def xor_data(m=80, seed=0):
-    """Four clusters around (±1, ±1); the label is the XOR of the two signs."""
-    rng = np.random.default_rng(seed)
-    corners = rng.integers(0, 2, size=(2, m))
-    X = (2 * corners - 1) + 0.3 * rng.standard_normal((2, m))
-    Y = (corners[0:1] ^ corners[1:2]).astype(float)
-    return X, Y
 
 
 # --- sizes and initialization -----------------------------------------------------------------
