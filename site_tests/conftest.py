@@ -8,6 +8,7 @@ those headers, to test Stop through the interrupt buffer as well.
 """
 
 import http.server
+import os
 import re
 import threading
 from pathlib import Path
@@ -16,7 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "site"
+# The built site; NNDL_SITE_DIR tests a copy of it instead (one kept still while site/ is rebuilt).
+SITE = Path(os.environ.get("NNDL_SITE_DIR", ROOT / "site")).resolve()
 BASE_PATH = "/nndl/"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"

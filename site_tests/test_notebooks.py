@@ -84,6 +84,19 @@ def test_notebook_is_nbformat_4_5_with_an_origin_cell_first():
     assert "".join(cells[2]["source"]) == "import nndl\nx = 1\n"
 
 
+def test_an_explorable_becomes_a_code_cell_that_draws_it_with_the_engine():
+    page = "# 3. Graphs\n\n```pycell\nx = 1\n```\n\n```explorable\ncomputation-graph\na = 1\n```\n\nEnd.\n"
+    cells = hook.notebook(page, "3. Graphs", "nndl")["cells"]
+    assert [cell["cell_type"] for cell in cells] == ["markdown", "markdown", "code", "code", "markdown"]
+    assert cells[3]["metadata"] == {"nndl": {"explorable": "computation-graph"}}
+    source = "".join(cells[3]["source"])
+    assert "render('computation-graph', {'a': '1'})" in source
+    namespace = {}
+    exec(compile(source, "<notebook cell>", "exec"), namespace)  # the cell runs as written
+    view = eval("render('computation-graph', {'a': '1'})", namespace)
+    assert view.data["values"]["J"] == 21
+
+
 def test_a_page_without_cells_gets_no_notebook_and_no_button():
     text = "# Notation\n\n```python\nx = 1\n```\n"
     assert hook.notebook(text, "Notation", "nndl") is None
@@ -108,8 +121,11 @@ def test_every_page_with_cells_converts(name):
     text = (DOCS / name).read_text(encoding="utf-8")
     book = json.loads(json.dumps(hook.notebook(text, hook.title_of(text, name), "nndl")))
     assert book["nbformat"] == 4 and book["nbformat_minor"] == 5
-    code = ["".join(cell["source"]) for cell in book["cells"] if cell["cell_type"] == "code"]
+    code = ["".join(cell["source"]) for cell in book["cells"]
+            if cell["cell_type"] == "code" and "nndl" not in cell["metadata"]]
     assert code == PYCELL.findall(text)
+    drawn = [cell["metadata"]["nndl"]["explorable"] for cell in book["cells"] if "nndl" in cell["metadata"]]
+    assert drawn == re.findall(r"^```explorable[ \t]*\n\s*(\S+)", text, re.M)
     assert sum(cell["cell_type"] == "markdown" for cell in book["cells"]) >= 2
     if name.startswith("lessons/"):
         assert any("nndl" in source for source in code)

@@ -303,6 +303,15 @@ def test_each_plot_has_its_own_ids():
     assert ids(a) and not ids(a) & ids(b)
 
 
+def test_the_opening_of_other_drawings_is_accessible_and_escaped():
+    root = ET.fromstring(nd._svg_open("u1", "nndl-x", 320, 200.5, "J < 3 & more", "a \"desc\"") + "</svg>")
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img" and root.get("class") == "nndl-x"
+    assert (root.get("width"), root.get("height"), root.get("viewBox")) == ("320", "200.5", "0 0 320 200.5")
+    assert root.get("aria-labelledby") == "u1-title u1-desc" and root.get("fill") == "currentColor"
+    assert root.find(f"{SVG}title").text == "J < 3 & more"
+    assert root.find(f"{SVG}desc").text == 'a "desc"'
+
+
 def test_plot_description():
     plot = line_plot({"train": [0.7, 0.2], "bad": [1.0, np.nan]}, title="J", ylabel="cost", logy=True)
     assert repr(plot) == (

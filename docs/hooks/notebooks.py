@@ -1,11 +1,14 @@
 """MkDocs hook: every page with ```pycell cells can be downloaded as a Jupyter notebook.
 
-- split(markdown) cuts a page's Markdown into its prose and its top-level ```pycell blocks, in
-  page order (```pycell manual is a code cell like any other). Fences of other languages, and
-  fences nested in other fences or indented into lists and admonitions, stay in the prose.
+- split(markdown) cuts a page's Markdown into its prose, its top-level ```pycell blocks and its
+  ```explorable blocks, in page order (```pycell manual is a code cell like any other). Fences
+  of other languages, and fences nested in other fences or indented into lists and admonitions,
+  stay in the prose.
 - notebook(markdown, title, site_name) is the page as nbformat 4.5 JSON: a first Markdown cell
   saying where it comes from and what it needs, then a Markdown cell for each stretch of prose
-  and a code cell for each pycell. The prose is kept as written: maths ($...$) renders in
+  and a code cell for each pycell. An explorable becomes a code cell that draws it with the
+  engine, ``render("name", {…})`` (metadata ``{"nndl": {"explorable": name}}``): in Jupyter it
+  shows its first view, and changing the values redraws it. The prose is kept as written: maths ($...$) renders in
   Jupyter, Material's admonitions (``??? success "Solution"``) read as plain text, and relative
   links and images point into the site, so they do not resolve in Jupyter.
 - on_files adds each page's notebook to the site's files as notebooks/<page path with / as ->.ipynb
@@ -15,13 +18,16 @@
   it has no title). A page without cells gets no notebook and no button.
 """
 
+import importlib.util
 import json
 import posixpath
 import re
+from pathlib import Path
 
 from mkdocs.structure.files import File
 
 FENCE_NAME = "pycell"
+EXPLORABLE = "explorable"
 FOLDER = "notebooks"
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$")
@@ -33,7 +39,8 @@ METADATA = {
 
 
 def split(markdown):
-    """[(kind, text)] with kind "markdown" (prose) or "code" (a pycell's code), in page order.
+    """[(kind, text)] with kind "markdown" (prose), "code" (a pycell's code) or "explorable" (the
+    fence's lines), in page order.
 
     Prose is stripped of surrounding blank lines and empty stretches are left out; code is the
     block's lines as written (without the fences), ending with a newline.
@@ -60,9 +67,10 @@ def split(markdown):
         while j < len(lines) and not closing.match(lines[j]):
             j += 1
         words = opening["info"].split()
-        if not opening["indent"] and words and words[0] == FENCE_NAME:
+        if not opening["indent"] and words and words[0] in (FENCE_NAME, EXPLORABLE):
             flush()
-            parts.append(("code", "\n".join(lines[i + 1 : j]) + "\n"))
+            kind = "code" if words[0] == FENCE_NAME else "explorable"
+            parts.append((kind, "\n".join(lines[i + 1 : j]) + "\n"))
         else:
             prose.extend(lines[i : j + 1])
         i = j + 1
@@ -105,10 +113,13 @@ def notebook(markdown, title, site_name):
     )
     cells = []
     for kind, text in [("markdown", origin), *parts]:
+        metadata = {}
+        if kind == "explorable":
+            kind, text, metadata = "code", *explorable_cell(text)
         cell = {
             "id": f"cell-{len(cells) + 1}",
             "cell_type": kind,
-            "metadata": {},
+            "metadata": metadata,
             "source": _lines(text),
         }
         if kind == "code":
@@ -116,6 +127,29 @@ def notebook(markdown, title, site_name):
             cell["outputs"] = []
         cells.append(cell)
     return {"nbformat": 4, "nbformat_minor": 5, "metadata": METADATA, "cells": cells}
+
+
+def _explorables_hook():
+    """docs/hooks/explorables.py, which reads the fence (MkDocs loads hooks by path, not as a
+    package, so it is loaded the same way here)."""
+    path = Path(__file__).with_name("explorables.py")
+    spec = importlib.util.spec_from_file_location("nndl_hooks_explorables", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def explorable_cell(fence):
+    """(code, metadata) of the code cell that stands for an ```explorable fence."""
+    name, values = _explorables_hook().parse(fence)
+    arguments = f"{name!r}, {values!r}" if values else repr(name)
+    code = (
+        f"# The explorable {name!r} of the course's page: change the values and run again.\n"
+        "from nndl.explorables import render\n"
+        "\n"
+        f"render({arguments})\n"
+    )
+    return code, {"nndl": {"explorable": name}}
 
 
 def button(src_uri):

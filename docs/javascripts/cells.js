@@ -11,6 +11,7 @@
 // - Edits are saved as they are typed (storage.js) and come back on reload.
 
 import { createEditor } from "./editor.js";
+import { mountExplorables } from "./explorables.js";
 import { OutputArea, h } from "./output.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
 import { EditStore, fingerprint } from "./storage.js";
@@ -469,6 +470,7 @@ function startWhenLoaded() {
 }
 
 function mount() {
+  mountExplorables(pageKey()); // widgets talk to the same runtime, in namespaces of their own
   const roots = [...document.querySelectorAll(".nndl-cell")];
   if (session && roots.length === session.roots.length && roots.every((root, i) => root === session.roots[i])) {
     return; // the same page again

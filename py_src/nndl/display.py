@@ -496,6 +496,20 @@ def _render_svg(plot):
     return "\n".join(out)
 
 
+def _svg_open(uid, cls, width, height, title, desc, font_size=12):
+    """The opening of an accessible SVG drawing, as :func:`line_plot` makes it: size and viewBox,
+    ``role="img"`` labelled by its ``<title>`` and described by its ``<desc>`` (ids from ``uid``,
+    which each drawing makes unique), text in the page's colour. Close it with ``</svg>``."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" width="{width:g}" '
+        f'height="{height:g}" viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc" font-family={quoteattr(_FONT)} '
+        f'font-size="{font_size:g}" fill="currentColor">\n'
+        f'<title id="{uid}-title">{escape(title)}</title>\n'
+        f'<desc id="{uid}-desc">{escape(desc)}</desc>'
+    )
+
+
 def _legend_layout(plot, left, width):
     """Rows of legend entries (x, series index, label) that fit the width, left to right."""
     rows, row, x = [], [], left

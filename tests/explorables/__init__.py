@@ -1,0 +1,1 @@
+"""Tests of the explorables (nndl.explorables), one module per explorable."""
