@@ -345,8 +345,11 @@ def test_a_lesson_downloads_as_a_notebook_of_its_cells(open_page, page):
     assert response.ok
     book = response.json()
     assert book["nbformat"] == 4 and book["nbformat_minor"] == 5
-    code = ["".join(cell["source"]) for cell in book["cells"] if cell["cell_type"] == "code"]
+    code = ["".join(cell["source"]) for cell in book["cells"]
+            if cell["cell_type"] == "code" and "nndl" not in cell["metadata"]]
     assert len(code) == len(cells) > 0
+    drawn = [cell["metadata"]["nndl"]["explorable"] for cell in book["cells"] if "nndl" in cell["metadata"]]
+    assert drawn == ["computation-graph"]  # the page's explorable, as a cell that draws it
     for number, source in enumerate(code, start=1):
         assert cells[number].code() == source.rstrip("\n"), number
 

@@ -1,0 +1,82 @@
+"""The Content-Security-Policy of docs/hooks/security.py: on every page, nothing from elsewhere,
+and the browser refuses scripts that the site did not ship.
+
+Every other browser test also guards it: a page that breaks the policy logs a console error,
+which the `watch` fixture turns into a failure.
+"""
+
+import importlib.util
+import re
+from pathlib import Path
+
+from conftest import SITE, Cells
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("security_hook", ROOT / "docs" / "hooks" / "security.py")
+hook = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(hook)
+
+META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+
+def test_inline_scripts_are_allowed_by_their_hash_and_data_blocks_are_not_counted():
+    page = (
+        "<html><head><title>t</title></head><body>"
+        '<script id="__config" type="application/json">{"a": 1}</script>'
+        "<script>var x = 1</script><script>var x = 1</script>"
+        '<script src="a.js"></script><script type="module">import "./b.js"</script>'
+        "</body></html>"
+    )
+    hashes = hook.inline_script_hashes(page)
+    # sha256 of "var x = 1" and of 'import "./b.js"', each once
+    assert hashes == sorted(["'sha256-N60kUlwenMflW2PjeDfmsJ10+Kxk28vGVMeqk/lPTmQ='",
+                             "'sha256-tjnDhHukYwDZMap+CFJka8Ygr8DCn087tWQ8MwKBuHg='"])
+    out = hook.with_policy(page)
+    assert out.startswith('<html><head><meta http-equiv="Content-Security-Policy" content="default-src')
+    assert "script-src 'self' 'wasm-unsafe-eval' 'sha256-" in out
+
+
+def test_every_page_of_the_site_carries_the_policy_first_and_allows_no_other_origin():
+    pages = sorted(SITE.glob("**/*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        head = re.search(r"<head[^>]*>(.*?)</head>", html, re.S).group(1)
+        match = META.match(head)
+        assert match, f"{path}: the policy is not the first element of <head>"
+        policy = match.group(1)
+        sources = {word for directive in policy.split(";") for word in directive.split()[1:]}
+        allowed = {"'self'", "'none'", "'unsafe-inline'", "'wasm-unsafe-eval'", "data:"}
+        assert all(s in allowed or s.startswith("'sha256-") for s in sources), (path, sources)
+        assert hook.inline_script_hashes(html) == sorted(
+            s for s in re.search(r"script-src ([^;]+)", policy).group(1).split() if s.startswith("'sha256-")
+        ), path
+
+
+def test_the_browser_refuses_injected_scripts_and_the_cells_still_run(page, base_url):
+    violations = []
+    page.on("console", lambda message: message.type == "error" and violations.append(message.text))
+    page.goto(base_url + "demo/")
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    ran = page.evaluate(
+        """() => new Promise((resolve) => {
+            window.injected = false;
+            const reports = [];
+            document.addEventListener("securitypolicyviolation", (e) => reports.push(e.violatedDirective));
+            const script = document.createElement("script");
+            script.textContent = "window.injected = true";
+            document.body.append(script);
+            const button = document.createElement("button");
+            button.setAttribute("onclick", "window.injected = true");
+            document.body.append(button);
+            button.click();
+            setTimeout(() => resolve({ injected: window.injected, reports }), 300);
+        })"""
+    )
+    assert ran["injected"] is False
+    assert ran["reports"] and all(r.startswith("script-src") for r in ran["reports"])
+    assert any("Content Security Policy" in text for text in violations)
+    cells = Cells(page)
+    assert cells[1].run_and_wait() == "Hello, neural networks!"
+    expect(cells[1].root).to_have_attribute("data-state", "done")
