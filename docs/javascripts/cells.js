@@ -10,6 +10,7 @@
 //   completed cells again (the code of their last successful run), saying so.
 // - Edits are saved as they are typed (storage.js) and come back on reload.
 
+import { mountDashboards } from "./dashboard.js";
 import { createEditor } from "./editor.js";
 import { mountExplorables } from "./explorables.js";
 import { OutputArea, h } from "./output.js";
@@ -470,7 +471,9 @@ function startWhenLoaded() {
 }
 
 function mount() {
-  mountExplorables(pageKey()); // widgets talk to the same runtime, in namespaces of their own
+  // Widgets first: they talk to the same runtime, in namespaces of their own.
+  mountExplorables(pageKey());
+  mountDashboards(pageKey());
   const roots = [...document.querySelectorAll(".nndl-cell")];
   if (session && roots.length === session.roots.length && roots.every((root, i) => root === session.roots[i])) {
     return; // the same page again

@@ -1,0 +1,989 @@
+r"""The training dashboard of lesson 13, on the engine's side: training in short time slices.
+
+The dashboard of the lesson "Training on images" trains the course's three models on the sample
+pictures in the reader's browser, and draws the cost while it falls. Python runs in a Web Worker
+that does one thing at a time: while Python computes, the worker cannot even hear a "pause". So
+the page asks for **time slices**: "train for about a quarter of a second and tell me what
+happened" (:meth:`Dashboard.advance`). Python trains, returns the new costs, and is free again;
+the page draws them and asks for the next slice, unless the reader paused or stopped. Between
+two slices any cell of the page can run.
+
+Each slice calls the very functions a cell calls, :func:`nndl.logistic.optimize`,
+:func:`nndl.shallow.train` and :func:`nndl.deep.train`, with a progress callback that returns
+:data:`nndl.training.STOP` once the slice's time is used up; the next slice starts from the
+parameters the last one returned. Gradient descent keeps nothing between iterations but the
+parameters, so a run trained in slices computes exactly the costs of one uninterrupted call with
+the same seed: the tests check equality, not closeness. Divergence is judged as in one call,
+against the run's first cost (not the first cost of a slice).
+
+- :data:`MODELS`: the three models and the course's defaults for them.
+- :class:`Run`: one training run: its hyperparameters, parameters, costs and results.
+- :class:`Dashboard`: the data, the runs, and the commands the page sends.
+- :func:`command`: the page's one entry point: a command name and JSON arguments in, a
+  :class:`Reply` out (its MIME bundle carries JSON back to the page).
+- :func:`session`: the dashboard of this Python process. It lives as long as Python does (in the
+  browser: as long as the tab), so runs survive navigating to another page and back; a cell can
+  look at them too, e.g. ``session().runs[-1].parameters``.
+- :func:`read_h5`: the course's own HDF5 files, read without h5py (which the browser lacks).
+
+Pure Python and NumPy, like the rest of the engine: no browser code.
+"""
+
+import base64
+import binascii
+import json
+import math
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import data, deep, display, logistic, shallow, training
+from .activations import sigmoid
+
+__all__ = [
+    "MODELS",
+    "MAX_ITERATIONS",
+    "MAX_WEIGHTS",
+    "Model",
+    "DashboardError",
+    "H5Error",
+    "Run",
+    "Dashboard",
+    "Reply",
+    "session",
+    "command",
+    "read_h5",
+]
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model the dashboard can train, with the course's hyperparameters for it.
+
+    layer_dims: the default ``[n[0], …, n[L]]``, or None for logistic regression (no layers to
+    choose); init: how the weights start (see the engine's ``initialize_parameters``).
+    """
+
+    key: str
+    name: str
+    learning_rate: float
+    num_iterations: int
+    layer_dims: tuple
+    init: str
+
+
+MODELS = {
+    "logistic": Model("logistic", "Logistic regression", 0.005, 2000, None, "zeros"),
+    # The course's two_layer_model: LINEAR -> RELU -> LINEAR -> SIGMOID, weights × 0.01.
+    "two_layer": Model("two_layer", "2-layer network", 0.0075, 2500, (12288, 7, 1), "small"),
+    # The course's L_layer_model: [LINEAR -> RELU] × 3 -> LINEAR -> SIGMOID, weights × 1/√n[l-1].
+    "deep": Model("deep", "L-layer network", 0.0075, 2500, (12288, 20, 7, 5, 1), "scaled"),
+}
+"""The three models, by the key the page sends: "logistic", "two_layer", "deep"."""
+
+MAX_ITERATIONS = 100_000
+"""The most iterations one run may ask for."""
+
+MAX_WEIGHTS = 2_000_000
+"""The most weights a network may have: its parameters and gradients must fit in the browser's
+memory (12288 inputs × 160 hidden units is about this size)."""
+
+MAX_SENT_PIXELS = 1024 * 1024
+"""The most pixels the page may send for one picture. (The page refuses pictures of more than
+20 megapixels before decoding them, and scales the others down to at most 256 pixels a side.)"""
+
+HIDDEN_ACTIVATION = "relu"
+
+SAMPLE_SOURCE = "the sample images"
+
+STATUSES = ("training", "done", "stopped", "diverged")
+"""A run is "training" until it has run all its iterations ("done"), the reader stopped it
+("stopped") or its cost diverged ("diverged"). A paused run is still "training": only the page
+knows it is not asking for slices."""
+
+
+class DashboardError(ValueError):
+    """Something the reader asked for that cannot be done; the message says why, for the page."""
+
+
+# --------------------------------------------------------------------------------------------
+# Checking what the page sends
+# --------------------------------------------------------------------------------------------
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _check_learning_rate(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise DashboardError(f"The learning rate α must be a number, got {value!r}.")
+    if value <= 0:
+        raise DashboardError(f"The learning rate α must be more than 0, got {value:g}.")
+    return float(value)
+
+
+def _check_iterations(value):
+    if not _is_int(value) or not 1 <= value <= MAX_ITERATIONS:
+        raise DashboardError(
+            f"The number of iterations must be a whole number from 1 to {MAX_ITERATIONS:,}, "
+            f"got {value!r}."
+        )
+    return int(value)
+
+
+def _check_layer_dims(model, layer_dims, n_x):
+    """The layer sizes as a list of ints, checked against the model and the data."""
+    if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__"):
+        raise DashboardError(
+            f"The layer sizes must be a list of numbers like [{n_x}, 20, 7, 5, 1], "
+            f"got {layer_dims!r}."
+        )
+    dims = list(layer_dims)
+    if not all(_is_int(n) and n >= 1 for n in dims):
+        raise DashboardError(
+            f"The layer sizes must be whole numbers of 1 or more, got {dims}."
+        )
+    dims = [int(n) for n in dims]
+    example = f"[{n_x}, 7, 1]" if model.key == "two_layer" else f"[{n_x}, 20, 7, 5, 1]"
+    if model.key == "two_layer" and len(dims) != 3:
+        raise DashboardError(
+            f"A 2-layer network has one hidden layer: three sizes [n[0], n[1], n[2]] such as "
+            f"{example}, but {dims} has {len(dims)}. Choose the L-layer network for other depths."
+        )
+    if len(dims) < 2:
+        raise DashboardError(
+            f"The layer sizes need at least the input and the output layer, e.g. {example}."
+        )
+    if dims[0] != n_x:
+        raise DashboardError(
+            f"The first size is n[0], the number of inputs: each picture has {n_x} numbers, so "
+            f"n[0] = {n_x}, not {dims[0]} (e.g. {example})."
+        )
+    if dims[-1] != 1:
+        raise DashboardError(
+            f"The last size is n[L], the output: one unit, the probability of \"cat\", so "
+            f"n[L] = 1, not {dims[-1]} (e.g. {example})."
+        )
+    weights = sum(dims[l] * dims[l - 1] for l in range(1, len(dims)))
+    if weights > MAX_WEIGHTS:
+        raise DashboardError(
+            f"The network {dims} has {weights:,} weights; the dashboard trains networks of up to "
+            f"{MAX_WEIGHTS:,} (about {MAX_WEIGHTS // n_x} units in the first hidden layer) so "
+            f"that they fit in the browser's memory."
+        )
+    return dims
+
+
+def _number(value):
+    """A float for JSON: NaN and ±∞ (a diverged cost) become None, which JSON can carry."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+# --------------------------------------------------------------------------------------------
+# One run
+# --------------------------------------------------------------------------------------------
+
+
+class Run:
+    """One training run of one model on ``X`` (n_x, m) and ``Y`` (1, m).
+
+    model: a key of :data:`MODELS`; learning_rate, num_iterations, layer_dims: as the model's
+    defaults when None; seed: the random start of the networks' weights (logistic regression
+    starts at zero); X_test, Y_test: a test set to evaluate on when the run ends (optional);
+    source: what the pictures are, in words, when they are not the sample images; dataset: the
+    dashboard's number for them.
+
+    Attributes: ``parameters`` (the engine's dict: ``{"w", "b"}`` or ``{"W1", "b1", …}``),
+    ``costs`` (the cost of every iteration so far), ``elapsed`` (seconds spent training),
+    ``status`` (see :data:`STATUSES`), ``message`` (why it diverged), ``result`` (accuracies and
+    test predictions, once it has ended).
+    """
+
+    def __init__(self, number, model, X, Y, learning_rate=None, num_iterations=None,
+                 layer_dims=None, seed=1, X_test=None, Y_test=None, source=None, dataset=1):
+        if model not in MODELS:
+            known = ", ".join(repr(key) for key in MODELS)
+            raise DashboardError(f"Unknown model {model!r}: choose one of {known}.")
+        self.number = number
+        self.model = MODELS[model]
+        self.X, self.Y = X, Y
+        self.X_test, self.Y_test = X_test, Y_test
+        self.source, self.dataset = source, dataset
+        n_x = X.shape[0]
+        self.learning_rate = _check_learning_rate(
+            self.model.learning_rate if learning_rate is None else learning_rate
+        )
+        self.num_iterations = _check_iterations(
+            self.model.num_iterations if num_iterations is None else num_iterations
+        )
+        if not _is_int(seed) or seed < 0:
+            raise DashboardError(f"The seed must be a whole number of 0 or more, got {seed!r}.")
+        self.seed = int(seed)
+        if self.model.layer_dims is None:
+            self.layer_dims = None
+            w, b = logistic.initialize_with_zeros(n_x)
+            self.parameters = {"w": w, "b": b}
+        else:
+            default = [n_x, *self.model.layer_dims[1:]]
+            dims = default if layer_dims is None else layer_dims
+            self.layer_dims = _check_layer_dims(self.model, dims, n_x)
+            if self.model.key == "two_layer":
+                self.parameters = shallow.initialize_parameters(
+                    *self.layer_dims, method=self.model.init, seed=self.seed
+                )
+            else:
+                self.parameters = deep.initialize_parameters(
+                    self.layer_dims, self.model.init, self.seed
+                )
+        self.costs = []
+        self.elapsed = 0.0
+        self.status = "training"
+        self.message = ""
+        self.result = None
+
+    @property
+    def iteration(self):
+        """How many iterations have run."""
+        return len(self.costs)
+
+    @property
+    def active(self):
+        return self.status == "training"
+
+    def describe(self):
+        """The model and its hyperparameters, in words: "L-layer network [12288, 20, 7, 5, 1],
+        α = 0.0075"."""
+        layers = f" {self.layer_dims}" if self.layer_dims else ""
+        on = f", on {self.source}" if self.source else ""
+        return f"{self.model.name}{layers}, α = {self.learning_rate:g}{on}"
+
+    # ---- Training ----
+
+    def _train(self, num_iterations, callback):
+        """The engine's own training function for this model, from the current parameters:
+        ``num_iterations`` more iterations, ``callback`` after each -> (parameters, history)."""
+        p = self.parameters
+        if self.model.key == "logistic":
+            params, _, history = logistic.optimize(
+                p["w"], p["b"], self.X, self.Y, num_iterations, self.learning_rate,
+                callback=callback, callback_every=1,
+            )
+            return params, history
+        if self.model.key == "two_layer":
+            return shallow.train(
+                self.X, self.Y, n_h=p["W1"].shape[0], learning_rate=self.learning_rate,
+                num_iterations=num_iterations, activation=HIDDEN_ACTIVATION, callback=callback,
+                callback_every=1, parameters=p,
+            )
+        return deep.train(
+            self.X, self.Y, None, self.learning_rate, num_iterations,
+            hidden_activation=HIDDEN_ACTIVATION, callback=callback, callback_every=1, parameters=p,
+        )
+
+    def advance(self, seconds, clock=time.perf_counter):
+        """Train for about ``seconds`` (at least one iteration, at most the iterations left) and
+        return the costs of the iterations just run.
+
+        The engine's training function runs with a callback after every iteration; it returns
+        STOP once ``clock()`` says the time is used up, or when the cost has diverged from the
+        run's first cost (:func:`nndl.training.has_diverged`). The run then ends as "diverged"
+        with the engine's message, worded for the whole run.
+        """
+        if not self.active:
+            return []
+        start = self.iteration
+        first = self.costs[0] if self.costs else None
+        diverged = None
+        t0 = clock()
+
+        def callback(i, cost):
+            nonlocal first, diverged
+            if first is None:
+                first = cost  # the run's very first iteration
+            if training.has_diverged(cost, first):
+                diverged = (start + i, cost)
+                return training.STOP
+            if clock() - t0 >= seconds:
+                return training.STOP
+            return None
+
+        # The engine also judges divergence, against the first cost of *its* call, which for a
+        # slice is not the run's first cost; it then stops (after the iteration, as STOP does)
+        # and warns. The callback above judges for the run, so that warning is not the reader's
+        # concern, and a slice stopped by it just ends early: the next one carries on exactly as
+        # one uninterrupted call would.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", training.TrainingDivergedWarning)
+            parameters, history = self._train(self.num_iterations - start, callback)
+        self.elapsed += clock() - t0
+        self.parameters = parameters
+        self.costs.extend(history.costs)
+        if diverged is not None:
+            iteration, cost = diverged
+            self.status = "diverged"
+            self.message = training.divergence_message(iteration, cost, first, self.learning_rate)
+        elif self.iteration >= self.num_iterations:
+            self.status = "done"
+        if not self.active:
+            self.evaluate()
+        return history.costs
+
+    def stop(self):
+        """End the run now, keeping the parameters learned so far, and evaluate them."""
+        if self.active:
+            self.status = "stopped"
+            self.evaluate()
+
+    # ---- Predictions ----
+
+    def predict_proba(self, X):
+        """The model's probability of "cat" for each column of X (n_x, m) -> (1, m)."""
+        p = self.parameters
+        with np.errstate(all="ignore"):  # a diverged run's parameters may be NaN
+            if self.model.key == "logistic":
+                return sigmoid(p["w"].T @ X + p["b"])
+            if self.model.key == "two_layer":
+                return shallow.forward_propagation(X, p, HIDDEN_ACTIVATION)[0]
+            return deep.predict_proba(X, p, HIDDEN_ACTIVATION)
+
+    def predict(self, X):
+        """Predicted labels (1, m) of 0.0 / 1.0, by the engine's own predict function."""
+        p = self.parameters
+        with np.errstate(all="ignore"):
+            if self.model.key == "logistic":
+                return logistic.predict(p["w"], p["b"], X)
+            if self.model.key == "two_layer":
+                return shallow.predict(X, p, HIDDEN_ACTIVATION)
+            return deep.predict(X, p, HIDDEN_ACTIVATION)
+
+    def accuracy(self, X, Y):
+        """Percentage of the columns of X whose predicted label is Y's."""
+        return float(np.mean(self.predict(X) == Y) * 100)
+
+    def evaluate(self):
+        """Accuracies on the training set and the test set, and the test set's predictions
+        (probability of "cat" and label); kept in ``result``."""
+        self.result = {"train_accuracy": self.accuracy(self.X, self.Y)}
+        if self.X_test is not None:
+            self.result.update(
+                test_accuracy=self.accuracy(self.X_test, self.Y_test),
+                probabilities=[_number(p) for p in self.predict_proba(self.X_test)[0]],
+                predictions=[int(p) for p in self.predict(self.X_test)[0]],
+            )
+        return self.result
+
+    # ---- For the page ----
+
+    def summary(self):
+        """The run as JSON-ready data, all its costs included."""
+        return {
+            "number": self.number,
+            "model": self.model.key,
+            "model_name": self.model.name,
+            "description": self.describe(),
+            "learning_rate": self.learning_rate,
+            "num_iterations": self.num_iterations,
+            "layer_dims": self.layer_dims,
+            "seed": self.seed,
+            "dataset": self.dataset,
+            "iteration": self.iteration,
+            "elapsed": self.elapsed,
+            "status": self.status,
+            "message": self.message,
+            "result": self.result,
+            "costs": [_number(c) for c in self.costs],
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# The dashboard: data, runs, commands
+# --------------------------------------------------------------------------------------------
+
+
+class Dashboard:
+    """The data, the runs, and what the page can ask.
+
+    images: ``(train_x, train_y, test_x, test_y, classes)`` as :func:`nndl.data.load_sample_images`
+    returns them (loaded on first use when None); source: their name, for the page; clock: the
+    timer of the time slices (a test may pass a fake one).
+    """
+
+    def __init__(self, images=None, source=SAMPLE_SOURCE, clock=time.perf_counter):
+        self.id = uuid.uuid4().hex
+        self.clock = clock
+        self.runs = []
+        self._images = None
+        self._dataset = 0
+        self._datasets = {}  # number → the pictures, for the test grids of earlier runs
+        self.use_images(images, source)
+
+    # ---- Data ----
+
+    def use_images(self, images, source):
+        """Train on other pictures from now on (the runs so far keep theirs)."""
+        self._images = images
+        self._arrays = None
+        self.source = source
+        self._dataset += 1
+        if images is not None:
+            self._datasets[self._dataset] = images
+
+    def _data(self):
+        """(X_train, Y_train, X_test, Y_test) as the models take them, made on first use."""
+        if self._images is None:
+            self._images = data.load_sample_images()
+            self._datasets[self._dataset] = self._images
+        if self._arrays is None:
+            train_x, train_y, test_x, test_y, _ = self._images
+            self._arrays = (
+                data.flatten_images(train_x), train_y,
+                data.flatten_images(test_x), test_y,
+            )
+        return self._arrays
+
+    def _dataset_info(self):
+        X, train_y, _, test_y = self._data()
+        return {
+            "id": self._dataset,
+            "source": self.source,
+            "train": int(train_y.shape[1]),
+            "train_cats": int(np.sum(train_y)),
+            "test": int(test_y.shape[1]),
+            "test_cats": int(np.sum(test_y)),
+            "n_x": int(X.shape[0]),
+        }
+
+    def test_images(self, dataset=None):
+        """The test pictures of the current pictures (or of the earlier ``dataset``), for the
+        page's grid: PNGs (base64), labels, class names."""
+        self._load()
+        if dataset is not None and dataset not in self._datasets:
+            raise DashboardError(f"There are no pictures numbered {dataset!r}.")
+        number = self._dataset if dataset is None else dataset
+        _, _, test_x, test_y, classes = self._datasets[number]
+        return {
+            "dataset": self._dataset_info() if dataset in (None, self._dataset) else {"id": number},
+            "images": [
+                base64.b64encode(display.image(picture, scale=1)._repr_png_()).decode("ascii")
+                for picture in test_x
+            ],
+            "labels": [int(y) for y in np.asarray(test_y).reshape(-1)],
+            "classes": [_class_name(c) for c in classes],
+        }
+
+    def _load(self):
+        self._data()
+        return self._images
+
+    # ---- Runs ----
+
+    def active(self):
+        """The run being trained (perhaps paused by the page), or None."""
+        return next((run for run in self.runs if run.active), None)
+
+    def run(self, number):
+        for run in self.runs:
+            if run.number == number:
+                return run
+        raise DashboardError(f"There is no run {number!r}.")
+
+    def start(self, model, learning_rate=None, num_iterations=None, layer_dims=None, seed=1):
+        """Create a run (it trains with :meth:`advance`); only one trains at a time."""
+        current = self.active()
+        if current is not None:
+            raise DashboardError(
+                f"Run {current.number} is still training: stop it before starting another."
+            )
+        X, Y, X_test, Y_test = self._data()
+        number = self.runs[-1].number + 1 if self.runs else 1
+        source = None if self.source == SAMPLE_SOURCE else self.source
+        run = Run(number, model, X, Y, learning_rate, num_iterations, layer_dims, seed,
+                  X_test, Y_test, source, self._dataset)
+        self.runs.append(run)
+        return run
+
+    def advance(self, seconds=0.25):
+        """Train the active run for about ``seconds``; what the page needs to draw the slice."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+            raise DashboardError(f"A time slice lasts more than 0 seconds, got {seconds!r}.")
+        run = self.active()
+        if run is None:
+            raise DashboardError("No run is training: start one first.")
+        start = run.iteration
+        costs = run.advance(min(float(seconds), 10.0), self.clock)
+        return self._progress(run, start, costs)
+
+    def stop(self):
+        """Stop the active run, keeping its parameters, and evaluate them."""
+        run = self.active()
+        if run is None:
+            raise DashboardError("No run is training.")
+        run.stop()
+        return self._progress(run, run.iteration, [])
+
+    def _progress(self, run, start, costs):
+        return {
+            "run": run.number,
+            "start": start,
+            "costs": [_number(c) for c in costs],
+            "iteration": run.iteration,
+            "num_iterations": run.num_iterations,
+            "elapsed": run.elapsed,
+            "status": run.status,
+            "message": run.message,
+            "result": run.result,
+        }
+
+    def clear(self):
+        """Forget the runs that have ended (the active one, if any, stays)."""
+        self.runs = [run for run in self.runs if run.active]
+        return self.state()
+
+    def state(self):
+        """Everything the page draws: the models, the runs with their costs and results."""
+        return {
+            "models": {
+                key: {
+                    "name": m.name,
+                    "learning_rate": m.learning_rate,
+                    "num_iterations": m.num_iterations,
+                    "layer_dims": list(m.layer_dims) if m.layer_dims else None,
+                }
+                for key, m in MODELS.items()
+            },
+            "runs": [run.summary() for run in self.runs],
+            "source": self.source,
+            "dataset": self._dataset,
+        }
+
+    # ---- The course's files ----
+
+    def load_h5(self, train, test, train_name="the training file", test_name="the test file"):
+        """Train on the course's HDF5 files from now on: ``train`` and ``test`` are the base64
+        of ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` (read with :func:`read_h5`)."""
+        if self.active() is not None:
+            raise DashboardError("Stop the run in progress before loading other pictures.")
+        files = []
+        for raw, name in ((train, train_name), (test, test_name)):
+            try:
+                files.append((base64.b64decode(raw, validate=True), name))
+            except (binascii.Error, TypeError, ValueError):
+                raise DashboardError(f"{name} did not arrive whole (not valid base64).") from None
+        train_x, train_y, classes = _course_split(*files[0], "train_set")
+        test_x, test_y, test_classes = _course_split(*files[1], "test_set")
+        classes = test_classes if test_classes is not None else classes
+        if classes is None or classes.shape != (2,):
+            classes = np.array([b"non-cat", b"cat"])
+        self.use_images((train_x, train_y, test_x, test_y, classes),
+                        f"the course's files ({train_name}, {test_name})")
+        return {"dataset": self._dataset_info(), "source": self.source}
+
+    def sample(self):
+        """Train on the sample images again."""
+        if self.active() is not None:
+            raise DashboardError("Stop the run in progress before changing the pictures.")
+        self.use_images(None, SAMPLE_SOURCE)
+        return {"dataset": self._dataset_info(), "source": self.source}
+
+    # ---- The reader's picture ----
+
+    def classify(self, pixels, width, height, run=None):
+        """Classify a picture the page decoded: ``pixels`` the base64 of its RGBA bytes, row by
+        row (as a canvas gives them), ``width`` × ``height``; with run number ``run`` (the latest
+        run that has trained when None).
+
+        Returns the label, the probability of "cat", and the 64×64 picture the model saw (PNG).
+        """
+        if not self.runs:
+            raise DashboardError(
+                "No model has been trained yet: train one above, then classify your picture."
+            )
+        if run is None:
+            trained = [r for r in self.runs if r.iteration > 0]
+            if not trained:
+                raise DashboardError("The run has not finished an iteration yet: wait a moment.")
+            chosen = trained[-1]
+        else:
+            chosen = self.run(run)
+            if chosen.iteration == 0:
+                raise DashboardError(f"Run {chosen.number} has not trained yet.")
+        picture = _decode_pixels(pixels, width, height)
+        X = data.image_to_input(picture)
+        if X.shape[0] != chosen.X.shape[0]:
+            raise DashboardError(  # pragma: no cover - every dataset the page loads is 64×64
+                f"Run {chosen.number} was trained on pictures of {chosen.X.shape[0]} numbers."
+            )
+        probability = float(chosen.predict_proba(X)[0, 0])
+        label = int(chosen.predict(X)[0, 0])
+        self._load()
+        classes = self._datasets[chosen.dataset][4]
+        return {
+            "run": chosen.number,
+            "description": chosen.describe(),
+            "iteration": chosen.iteration,
+            "probability": _number(probability),
+            "label": label,
+            "class_name": _class_name(classes[label]),
+            "input_png": base64.b64encode(display.image(X, scale=2)._repr_png_()).decode("ascii"),
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# The course's HDF5 files, read without h5py
+# --------------------------------------------------------------------------------------------
+
+
+class H5Error(DashboardError):
+    """The file is not HDF5, or uses a feature the small reader below does not read."""
+
+
+_H5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_UNDEFINED = 0xFFFFFFFFFFFFFFFF
+
+
+class _H5File:
+    """A reader of the simplest HDF5 files: the format that h5py writes by default, and in which
+    the course's ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` are stored.
+
+    It reads the datasets of the root group, stored whole (contiguous or compact, not chunked,
+    not compressed), of integers, floats or fixed-length strings: version 0 or 1 superblock, a
+    root group with a symbol table, version 1 object headers, dataspace and data layout
+    messages of versions 1 and 3 (what the "earliest" file format, h5py's default, writes).
+    Anything else raises
+    :class:`H5Error`, which says to use h5py (``nndl.data.load_h5_dataset``) instead.
+    Reading is all it does; it never runs anything the file says.
+
+    The layout is the one the HDF5 specification documents ("HDF5 File Format Specification
+    Version 3.0"): superblock, B-tree version 1 of the group, symbol table nodes, local heap,
+    object header messages Dataspace (0x1), Datatype (0x3), Data Layout (0x8), Filter Pipeline
+    (0xB), Continuation (0x10) and Symbol Table (0x11).
+    """
+
+    def __init__(self, raw, name="the file"):
+        self.raw = memoryview(bytes(raw))
+        self.name = name
+        start = self._find_superblock()
+        version = self.raw[start + 8]
+        if version not in (0, 1):
+            self._unsupported(f"superblock version {version}")
+        self.offset_size, self.length_size = self.raw[start + 13], self.raw[start + 14]
+        if self.offset_size not in (2, 4, 8) or self.length_size not in (2, 4, 8):
+            raise H5Error(f"{name}: its HDF5 superblock is damaged.")
+        at = start + 24 + (4 if version == 1 else 0)
+        self.base = self._unsigned(at, self.offset_size)
+        # base, free space, end of file, driver information; then the root group's entry
+        entry = at + 4 * self.offset_size
+        self.root = self._symbol_entry(entry)
+
+    # ---- Bytes ----
+
+    def _unsigned(self, at, size):
+        if at < 0 or at + size > len(self.raw):
+            raise H5Error(f"{self.name}: the file ends too early; is it complete?")
+        return int.from_bytes(self.raw[at:at + size], "little")
+
+    def _address(self, at):
+        return self._unsigned(at, self.offset_size)
+
+    def _length(self, at):
+        return self._unsigned(at, self.length_size)
+
+    def _signature(self, at, expected):
+        if at + 4 > len(self.raw):
+            raise H5Error(f"{self.name}: the file ends too early; is it complete?")
+        if bytes(self.raw[at:at + 4]) != expected:
+            raise H5Error(f"{self.name}: the HDF5 structure at byte {at} is damaged.")
+
+    def _unsupported(self, what):
+        raise H5Error(
+            f"{self.name} uses {what}, which this small HDF5 reader does not read. Load the "
+            f"files with h5py instead: nndl.data.load_h5_dataset(train_path, test_path) in "
+            f"Jupyter or a local Python."
+        )
+
+    def _find_superblock(self):
+        at = 0
+        while at + 8 <= len(self.raw):  # at 0, 512, 1024, 2048, …
+            if bytes(self.raw[at:at + 8]) == _H5_SIGNATURE:
+                return at
+            at = 512 if at == 0 else 2 * at
+        raise H5Error(f"{self.name} is not an HDF5 file: it does not start with HDF5's signature.")
+
+    # ---- The root group ----
+
+    def _symbol_entry(self, at):
+        """(link name offset, object header address, B-tree address, heap address or None)."""
+        name_offset = self._length(at)
+        header = self._address(at + self.offset_size)
+        cache = self._unsigned(at + 2 * self.offset_size, 4)
+        scratch = at + 2 * self.offset_size + 8
+        tables = (self._address(scratch), self._address(scratch + self.offset_size))
+        return name_offset, header, tables if cache == 1 else None
+
+    def names(self):
+        """{name: object header address} of the root group's members."""
+        _, header, tables = self.root
+        if tables is None:
+            messages = self._messages(header)
+            if 0x11 not in messages:
+                self._unsupported("a root group without a symbol table (a newer file format)")
+            at = messages[0x11][0]
+            tables = (self._address(at), self._address(at + self.offset_size))
+        btree, heap = tables
+        self._signature(self.base + heap, b"HEAP")
+        heap_data = self.base + self._address(self.base + heap + 8 + 2 * self.length_size)
+        members = {}
+        for node in self._group_nodes(btree, depth=0):
+            self._signature(self.base + node, b"SNOD")
+            count = self._unsigned(self.base + node + 6, 2)
+            entry_size = 2 * self.offset_size + 24
+            for k in range(count):
+                name_offset, address, _ = self._symbol_entry(self.base + node + 8 + k * entry_size)
+                start = heap_data + name_offset
+                name = bytes(self.raw[start:start + 1024]).split(b"\0")[0]
+                name = name.decode("utf-8", errors="replace")
+                members[name] = address
+        return members
+
+    def _group_nodes(self, address, depth):
+        """The symbol table nodes under a group's B-tree node, in order."""
+        if depth > 16:  # pragma: no cover - see below
+            raise H5Error(f"{self.name}: its group B-tree is too deep; is the file damaged?")
+        at = self.base + address
+        self._signature(at, b"TREE")
+        if self.raw[at + 4] != 0:
+            raise H5Error(f"{self.name}: a group B-tree node has the wrong type.")
+        level, used = self.raw[at + 5], self._unsigned(at + 6, 2)
+        first_child = at + 8 + 2 * self.offset_size + self.length_size  # after key 0
+        for k in range(used):
+            child = self._address(first_child + k * (self.offset_size + self.length_size))
+            if level == 0:
+                yield child
+            else:  # pragma: no cover - a root group of more than a few hundred members
+                yield from self._group_nodes(child, depth + 1)
+
+    # ---- Objects ----
+
+    def _messages(self, address):
+        """{type: [data offset, …]} of an object header (version 1)."""
+        at = self.base + address
+        if bytes(self.raw[at:at + 4]) == b"OHDR":
+            self._unsupported("version 2 object headers (a newer file format)")
+        if self.raw[at] != 1:
+            raise H5Error(f"{self.name}: an object header at byte {at} is damaged.")
+        count = self._unsigned(at + 2, 2)
+        blocks = [(at + 16, self._unsigned(at + 8, 4))]
+        messages = {}
+        seen = 0
+        while blocks and seen < count:
+            start, size = blocks.pop(0)
+            cursor, end = start, start + size
+            while cursor + 8 <= end and seen < count:
+                kind, length = self._unsigned(cursor, 2), self._unsigned(cursor + 2, 2)
+                data = cursor + 8
+                seen += 1
+                if kind == 0x10:  # continuation: more messages elsewhere
+                    blocks.append((self.base + self._address(data),
+                                   self._length(data + self.offset_size)))
+                else:
+                    messages.setdefault(kind, []).append(data)
+                cursor = data + length
+        return messages
+
+    def dataset(self, name, address):
+        messages = self._messages(address)
+        if 0x0B in messages:
+            self._unsupported(f"compression or filters (dataset {name!r})")
+        if not {0x1, 0x3, 0x8} <= messages.keys():
+            return None  # a group or something else: not a dataset
+        shape = self._dataspace(messages[0x1][0])
+        dtype = self._datatype(messages[0x3][0], name)
+        size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        at = messages[0x8][0]
+        version = self.raw[at]
+        if version != 3:
+            self._unsupported(f"data layout version {version} (dataset {name!r})")
+        layout = self.raw[at + 1]
+        if layout == 0:  # compact: the data sit in the header
+            start, stored = at + 4, self._unsigned(at + 2, 2)
+        elif layout == 1:  # contiguous
+            address = self._address(at + 2)
+            stored = self._length(at + 2 + self.offset_size)
+            if address == _UNDEFINED:
+                raise H5Error(f"{self.name}: the dataset {name!r} has no data written.")
+            start = self.base + address
+        else:
+            self._unsupported(f"chunked storage (dataset {name!r})")
+        if stored < size or start + size > len(self.raw):
+            raise H5Error(f"{self.name}: the data of {name!r} are cut short; is the file complete?")
+        return np.frombuffer(self.raw, dtype=dtype, count=size // dtype.itemsize,
+                             offset=start).reshape(shape).copy()
+
+    def _dataspace(self, at):
+        version, rank = self.raw[at], self.raw[at + 1]
+        if version != 1:
+            self._unsupported(f"dataspace version {version}")
+        # The current sizes; the maximum sizes may follow, and do not matter here.
+        return tuple(self._length(at + 8 + i * self.length_size) for i in range(rank))
+
+    def _datatype(self, at, name):
+        kind, bits, size = self.raw[at] & 0x0F, self.raw[at + 1], self._unsigned(at + 4, 4)
+        order = ">" if bits & 1 else "<"
+        if kind == 0 and size in (1, 2, 4, 8):  # integers
+            return np.dtype(f"{order}{'i' if bits & 0x08 else 'u'}{size}")
+        if kind == 1 and size in (4, 8):  # floats (IEEE)
+            return np.dtype(f"{order}f{size}")
+        if kind == 3:  # fixed-length strings
+            return np.dtype(f"S{size}")
+        self._unsupported(f"a kind of number this reader does not know (dataset {name!r})")
+
+    def datasets(self):
+        """{name: array} of every dataset of the root group."""
+        out = {}
+        for name, address in self.names().items():
+            array = self.dataset(name, address)
+            if array is not None:
+                out[name] = array
+        return out
+
+
+def read_h5(raw, name="the file"):
+    """The datasets of the root group of an HDF5 file (its bytes), as ``{name: array}``.
+
+    For the course's own files and other simple ones (see :class:`_H5File`); raises
+    :class:`H5Error`, with a message for the reader, for anything else.
+    """
+    return _H5File(raw, name).datasets()
+
+
+def _course_split(raw, name, prefix):
+    """(x, y) of the course's HDF5 file: ``{prefix}_x`` (m, 64, 64, 3), ``{prefix}_y`` (m,)."""
+    arrays = read_h5(raw, name)
+    missing = [key for key in (f"{prefix}_x", f"{prefix}_y") if key not in arrays]
+    if missing:
+        has = ", ".join(sorted(arrays)) or "none"
+        raise H5Error(
+            f"{name} has no dataset {' or '.join(missing)} (it has: {has}). The course's "
+            f"{'training' if prefix == 'train_set' else 'test'} file is "
+            f"{'train_catvnoncat.h5' if prefix == 'train_set' else 'test_catvnoncat.h5'}."
+        )
+    x, y = data._checked_split(arrays[f"{prefix}_x"], arrays[f"{prefix}_y"], name, prefix)
+    if x.shape[1:] != (data.NUM_PX, data.NUM_PX, 3):
+        raise H5Error(
+            f"{name}: {prefix}_x holds pictures of {x.shape[1]}×{x.shape[2]} pixels; the models "
+            f"here take 64×64."
+        )
+    if not np.all((y == 0) | (y == 1)):
+        raise H5Error(f"{name}: {prefix}_y must hold labels 0 and 1.")
+    return x, y, arrays.get("list_classes")
+
+
+def _class_name(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _decode_pixels(pixels, width, height):
+    """The page's base64 RGBA bytes -> an (height, width, 4) uint8 array, checked."""
+    for name, value in (("width", width), ("height", height)):
+        if not _is_int(value) or value < 1:
+            raise DashboardError(f"The picture's {name} must be a whole number of pixels, got "
+                                 f"{value!r}.")
+    if width * height > MAX_SENT_PIXELS:
+        raise DashboardError(
+            f"The page sends pictures of at most {MAX_SENT_PIXELS:,} pixels, got "
+            f"{width} × {height}."
+        )
+    try:
+        raw = base64.b64decode(pixels, validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        raise DashboardError("The picture's pixels are not valid base64.") from None
+    if len(raw) != width * height * 4:
+        raise DashboardError(
+            f"A {width} × {height} picture has {width * height * 4} bytes of RGBA pixels, got "
+            f"{len(raw)}."
+        )
+    return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 4)
+
+
+# --------------------------------------------------------------------------------------------
+# The page's entry point
+# --------------------------------------------------------------------------------------------
+
+
+class Reply:
+    """What a command returns: JSON for the page, carried as the MIME type application/json of
+    the cell runner's result (see :func:`nndl.display.mime_bundle`)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def json(self):
+        return json.dumps(self.data, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"application/json": self.json(), "text/plain": repr(self)}
+
+    def __repr__(self):
+        if "error" in self.data:
+            return f"<dashboard reply: {self.data['error']}>"
+        return f"<dashboard reply: {', '.join(sorted(self.data))}>"
+
+
+_session = None
+
+
+def session():
+    """The dashboard of this Python process, created on first use."""
+    global _session
+    if _session is None:
+        _session = Dashboard()
+    return _session
+
+
+COMMANDS = {
+    "hello": "state",
+    "state": "state",
+    "start": "start",
+    "advance": "advance",
+    "stop": "stop",
+    "clear": "clear",
+    "test_images": "test_images",
+    "classify": "classify",
+    "load_h5": "load_h5",
+    "sample": "sample",
+}
+"""The commands the page may send, and the :class:`Dashboard` method each calls."""
+
+
+def command(name, arguments="{}", dashboard=None):
+    """Run the page's command ``name`` with ``arguments`` (a JSON object) on ``dashboard``
+    (:func:`session` when None); return a :class:`Reply`.
+
+    The reply's data always has "session", the dashboard's id (a restarted Python has a new one,
+    which is how the page notices that its runs are gone), and "error" with a message for the
+    reader when the command could not be done.
+    """
+    dashboard = dashboard if dashboard is not None else session()
+    try:
+        if name not in COMMANDS:
+            raise DashboardError(f"Unknown command {name!r}.")
+        args = json.loads(arguments)
+        if not isinstance(args, dict):
+            raise DashboardError("The arguments of a command are a JSON object.")
+        method = getattr(dashboard, COMMANDS[name])
+        try:
+            out = method(**args)
+        except TypeError as error:
+            raise DashboardError(f"Wrong arguments for {name}: {error}.") from None
+        if isinstance(out, Run):
+            out = {"run": out.summary()}
+        reply = dict(out)
+    except (DashboardError, ValueError) as error:  # ValueError: the engine's own checks
+        reply = {"error": str(error)}
+    reply["session"] = dashboard.id
+    return Reply(reply)
