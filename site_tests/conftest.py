@@ -239,3 +239,17 @@ def open_page(page, watch):
         return Cells(page)
 
     return open_
+
+
+# ---- Reports at the end of the session ---------------------------------------------------------
+
+#: Sections that test modules leave for the end of the session: {title: [line, …]}
+#: (test_every_page.py: the time each page takes to run all its cells).
+SESSION_REPORT = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    for title, lines in SESSION_REPORT.items():
+        terminalreporter.write_sep("-", title)
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -9,11 +9,14 @@
 // - Stop interrupts Python in place when it can; otherwise Python restarts and the page runs its
 //   completed cells again (the code of their last successful run), saying so.
 // - Edits are saved as they are typed (storage.js) and come back on reload.
+// - Each run that ends with a result is noted for the reader's progress (progress.js), which the
+//   home page's course map shows.
 
 import { mountDashboards } from "./dashboard.js";
 import { createEditor } from "./editor.js";
 import { mountExplorables } from "./explorables.js";
 import { OutputArea, h } from "./output.js";
+import { mountProgress, recordRun } from "./progress.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
 import { EditStore, fingerprint } from "./storage.js";
 
@@ -305,6 +308,8 @@ class Session {
         if (!replay && ending.bundle) cell.output.rich(ending.bundle, { result: true });
         cell.lastGood = { code, seq: ++this.seq };
         cell.setState("done");
+        if (!replay) recordRun(this.page, cell.number, this.cells.length,
+          this.cells.filter((c) => c.manual).map((c) => c.number));
         cell.setStatus(replay ? "Restored" : auto ? `Done in ${took}, run first for cell ${auto.number}` : `Done in ${took}`);
         break;
       case "error":
@@ -474,6 +479,7 @@ function mount() {
   // Widgets first: they talk to the same runtime, in namespaces of their own.
   mountExplorables(pageKey());
   mountDashboards(pageKey());
+  mountProgress(); // the course map's progress, on the home page
   const roots = [...document.querySelectorAll(".nndl-cell")];
   if (session && roots.length === session.roots.length && roots.every((root, i) => root === session.roots[i])) {
     return; // the same page again

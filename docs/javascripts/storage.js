@@ -77,3 +77,48 @@ export class EditStore {
     });
   }
 }
+
+// ---- Safe localStorage, for the other things the site keeps (progress.js) ----------------------
+// Every call survives a browser that disables storage (access throws) or refuses to store more.
+
+/** The parsed JSON stored under key, or null (nothing stored, unreadable, or no storage). */
+export function readJSON(key) {
+  try {
+    const text = localStorage.getItem(key);
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Store value as JSON under key; false when the browser refused. */
+export function writeJSON(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Forget key; false when the browser refused. */
+export function removeKey(key) {
+  try {
+    localStorage.removeItem(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when this page may store things in localStorage at all. */
+export function storageWorks() {
+  const probe = "nndl.probe";
+  try {
+    localStorage.setItem(probe, "1");
+    localStorage.removeItem(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,483 @@
+"""Every page of the built site with cells, run in Chromium the way a reader runs it.
+
+For each page (one test per page, each in a fresh browser context: its own cache and storage):
+
+- its notebook is downloaded through the page's "Download as notebook" button, and must be
+  nbformat 4 JSON whose code cells are the page's cells, in order (besides the code cells that
+  stand for the page's explorables, marked as such), done while Python loads;
+- once Python is ready, each cell's Run button is pressed in turn, waiting for the cell to end.
+  Every cell must end "done", except that a cell marked ```pycell manual may end in an error the
+  lessons' harness (tests/test_lessons.py) counts as deliberate; the page must log no console
+  error (the `watch` fixture of conftest.py);
+- the outputs the lessons promise are there (EXPECTED_OUTPUTS), and the reader's progress now
+  counts the page as run.
+
+The time from the first Run to the end of the last cell is measured for each page, written to
+build/lesson-times.json ({page: seconds}) and printed in a table at the end of the session, with
+each page's slowest cell. Then the progress of the home page's course map (progress.js) is driven
+through instant navigation, a reload and a reset, and screenshots of the map are taken.
+"""
+
+import builtins
+import importlib.util
+import json
+import posixpath
+import re
+import time
+
+import pytest
+from conftest import PYTHON_TIMEOUT_MS, ROOT, SCREENSHOTS, SESSION_REPORT, Cells
+from playwright.sync_api import expect
+
+# The lessons' harness: which pages have cells, which are manual, which errors are deliberate.
+spec = importlib.util.spec_from_file_location("lessons_harness", ROOT / "tests" / "test_lessons.py")
+harness = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(harness)
+
+PAGES = [page for page in harness.PAGES if harness.load(page).cells]
+LESSONS = [page for page in PAGES if page.startswith("lessons/")]
+TIMES_FILE = ROOT / "build" / "lesson-times.json"
+#: How long one cell may run. WebAssembly is several times slower than CPython; a cell that
+#: comes near this is reported in the session's table, not skipped.
+CELL_TIMEOUT_MS = 300_000
+#: A cell slower than this is named in the table at the end of the session.
+SLOW_CELL_SECONDS = 10.0
+PROGRESS_KEY = "nndl.progress"
+ENDED = re.compile(r"^(done|error)$")  # a cell's data-state once its run has ended
+
+#: Measured in this session: page → seconds to run all its cells; page → [(cell, seconds)];
+#: page → seconds from opening the page to Python being ready.
+run_all_seconds = {}
+cell_seconds = {}
+startup_seconds = {}
+
+
+def url_of(page):
+    """docs path → address under the site root: index.md → "", lessons/x.md → lessons/x/."""
+    stem = posixpath.splitext(page)[0]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def page_key(page):
+    """The key progress.js and cells.js give the page: its path from the site root."""
+    return "/" + url_of(page)
+
+
+def deliberate(ename):
+    """Whether a manual cell may raise this exception on purpose, by the rule of the lessons'
+    harness: anything but NEVER_DELIBERATE (NameError, SyntaxError, ImportError…) and their
+    subclasses. The browser reports the exception by name."""
+    cls = getattr(builtins, ename, None)
+    return not (isinstance(cls, type) and issubclass(cls, harness.NEVER_DELIBERATE))
+
+
+# ---- What the lessons promise their cells show --------------------------------------------
+
+
+def at_least(threshold):
+    return lambda match: float(match.group(1)) >= threshold
+
+
+#: page → [(pattern a cell's output must match, optional test of the match)].
+EXPECTED_OUTPUTS = {
+    "lessons/01-images-as-vectors.md": [
+        (r"train_x_orig: \(209, 64, 64, 3\) uint8", None),
+        (r"train_x: +\(12288, 209\)", None),
+        (r"x has shape \(12288, 1\)", None),
+    ],
+    "lessons/02-logistic-regression.md": [
+        (r"J\(w = 0, b = 0\) = 0\.69314718", None),  # log 2: ŷ = 0.5 everywhere
+    ],
+    "lessons/03-computation-graph.md": [
+        (r"\bJ = 33\.0\b", None),
+        (r"\bdv = dJ/dv = 3\.0\b", None),
+        (r"\bda = dJ/da = 3\.0\b", None),
+        (r"\bdb = dJ/db = 6\.0\b", None),
+        (r"\bdc = dJ/dc = 9\.0\b", None),
+    ],
+    "lessons/09-deep-networks.md": [
+        (r"gradient check: difference = \S+, passed: True", None),
+        (r"accuracy on the flower: (\d+(?:\.\d+)?)%", at_least(90.0)),
+    ],
+    "lessons/10-dimensions.md": [
+        (r"all \d+ shapes agree with the table", None),
+        (r"A\[L\] is \(1, 7\)", None),
+    ],
+    "lessons/13-training-on-images.md": [
+        (r"training set: X \(12288, 209\), Y \(1, 209\)", None),
+    ],
+}
+
+
+def test_the_expected_outputs_name_pages_that_have_cells():
+    assert set(EXPECTED_OUTPUTS) <= set(PAGES)
+    assert "lessons/03-computation-graph.md" in EXPECTED_OUTPUTS
+
+
+# ---- The session's table -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_times():
+    """After the module: the times in build/lesson-times.json and in the session's summary."""
+    yield
+    if not run_all_seconds:
+        return
+    TIMES_FILE.parent.mkdir(parents=True, exist_ok=True)
+    try:  # a run of some of the pages updates theirs and keeps the others'
+        times = json.loads(TIMES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        times = {}
+    times = {page: seconds for page, seconds in times.items() if page in PAGES}
+    times.update({page: round(seconds, 2) for page, seconds in run_all_seconds.items()})
+    text = json.dumps(dict(sorted(times.items())), indent=1) + "\n"
+    TIMES_FILE.write_text(text, encoding="utf-8")
+    lines = [f"{'page':<40} {'cells':>5} {'Python ready':>12} {'run all':>8}  slowest cell"]
+    for page, seconds in sorted(run_all_seconds.items(), key=lambda item: -item[1]):
+        number, slowest, _ = max(cell_seconds[page], key=lambda item: item[1])
+        lines.append(
+            f"{page:<40} {len(cell_seconds[page]):>5} {startup_seconds[page]:>11.1f}s "
+            f"{seconds:>7.1f}s  cell {number}: {slowest:.1f} s"
+        )
+    slowest_page = max(run_all_seconds, key=run_all_seconds.get)
+    seconds = run_all_seconds[slowest_page]
+    lines.append(f"slowest page: {slowest_page}, {seconds:.1f} s to run all its cells")
+    slow = [
+        f"{page} cell {number}{' (manual)' if manual else ''}: {seconds:.1f} s"
+        for page, cells in cell_seconds.items()
+        for number, seconds, manual in cells
+        if seconds > SLOW_CELL_SECONDS
+    ]
+    lines.append(f"cells slower than {SLOW_CELL_SECONDS:.0f} s: {'; '.join(slow) or 'none'}")
+    lines.append(f"(written to {TIMES_FILE.relative_to(ROOT)})")
+    SESSION_REPORT["time to run every cell of each page, in Chromium"] = lines
+
+
+# ---- Every page ---------------------------------------------------------------------------------
+
+
+def notebook_name(page):
+    """As docs/hooks/notebooks.py names it: lessons/03-x.md → lessons-03-x.ipynb."""
+    return posixpath.splitext(page)[0].replace("/", "-") + ".ipynb"
+
+
+def lesson_code_of(page, url):
+    """The code of the page's cells as the site serves it (before the editors replace it)."""
+    html = page.request.get(url).text()
+    return page.evaluate(
+        """html => [...new DOMParser().parseFromString(html, 'text/html')
+                      .querySelectorAll('.nndl-cell .nndl-cell__source')]
+                   .map(source => (source.querySelector('code') || source).textContent)""",
+        html,
+    )
+
+
+def check_notebook(page, name, url, count):
+    link = page.get_by_role("link", name="Download as notebook")
+    expect(link).to_have_count(1)
+    expect(link).to_have_attribute("download", notebook_name(name))
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.failure() is None
+    assert download.suggested_filename == notebook_name(name)
+    with open(download.path(), encoding="utf-8") as file:
+        book = json.load(file)  # valid JSON, or the test fails here
+    assert book["nbformat"] == 4 and book["nbformat_minor"] >= 4
+    assert book["metadata"]["kernelspec"]["language"] == "python"
+    for cell in book["cells"]:
+        assert cell["cell_type"] in ("markdown", "code") and isinstance(cell["source"], list)
+    # The page's cells; an explorable of the page is a code cell too, marked in its metadata.
+    code = [
+        "".join(cell["source"])
+        for cell in book["cells"]
+        if cell["cell_type"] == "code" and "explorable" not in cell["metadata"].get("nndl", {})
+    ]
+    served = lesson_code_of(page, url)
+    assert len(code) == len(served) == count
+    for number, (source, original) in enumerate(zip(code, served), start=1):
+        assert source.rstrip("\n") == original.rstrip("\n"), f"{name}: notebook cell {number}"
+
+
+def wait_for_python(page):
+    status = page.locator(".nndl-runtime")
+    ended = re.compile(r"^(ready|failed)$")
+    expect(status).to_have_attribute("data-phase", ended, timeout=PYTHON_TIMEOUT_MS)
+    assert status.get_attribute("data-phase") == "ready", status.inner_text()
+
+
+def wait_until_ended(page, cell, where):
+    """Wait for the cell's run to end (CELL_TIMEOUT_MS at most). Python was ready when the first
+    cell was run: a cell left "Waiting for Python" for PYTHON_TIMEOUT_MS means the runtime stopped
+    being ready, and fails at once with what its status says."""
+    deadline = time.monotonic() + CELL_TIMEOUT_MS / 1000
+    waiting_since = None
+    while True:
+        try:
+            expect(cell.root).to_have_attribute("data-state", ENDED, timeout=5_000)
+            return
+        except AssertionError:
+            pass  # still running: see why below, outside the handler (a plain failure message)
+        now = time.monotonic()
+        assert now < deadline, f"{where} still runs after {CELL_TIMEOUT_MS / 1000:.0f} s"
+        status = cell.root.locator(".nndl-cell__status").inner_text()
+        if status != "Waiting for Python":
+            waiting_since = None
+            continue
+        waiting_since = waiting_since or now
+        runtime = page.locator(".nndl-runtime")
+        assert now - waiting_since < PYTHON_TIMEOUT_MS / 1000, (
+            f"{where} waits for Python, which was ready before: the runtime now says "
+            f"{runtime.get_attribute('data-phase')!r}, {runtime.inner_text()!r}"
+        )
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_cell_of_the_page_runs_and_the_page_downloads_as_its_notebook(name, open_page, page):
+    parsed = harness.load(name)
+    url = url_of(name)
+    opened = time.monotonic()
+    cells = open_page(url)
+    count = len(cells)
+    assert count == len(parsed.cells), (
+        f"{name}: the page shows {count} cells, the Markdown has {len(parsed.cells)}"
+    )
+    manual = cells.roots.evaluate_all("els => els.map(el => el.dataset.run === 'manual')")
+    assert manual == ["manual" in cell.options for cell in parsed.cells]
+
+    check_notebook(page, name, url, count)  # while Python loads
+
+    wait_for_python(page)
+    startup_seconds[name] = time.monotonic() - opened
+    times = []
+    started = time.monotonic()
+    for number in range(1, count + 1):
+        cell = cells[number]
+        t0 = time.monotonic()
+        cell.run()
+        wait_until_ended(page, cell, f"{name}: cell {number}")
+        times.append((number, time.monotonic() - t0, manual[number - 1]))
+        if cell.state() == "done":
+            continue
+        status = cell.root.locator(".nndl-cell__status").inner_text()
+        raised = cell.output.locator(".nndl-traceback__message").count() > 0
+        where = f"{name}: cell {number} (```pycell at line {parsed.cells[number - 1].line})"
+        assert raised, f"{where} ended with {status!r}:\n{cell.text()}"
+        assert manual[number - 1], f"{where} raised {status}:\n{cell.text()}"
+        assert deliberate(status), (
+            f"{where} is manual, but {status} is never deliberate:\n{cell.text()}"
+        )
+    run_all_seconds[name] = time.monotonic() - started
+    cell_seconds[name] = times
+
+    outputs = [cells[number].text() for number in range(1, count + 1)]
+    for pattern, test in EXPECTED_OUTPUTS.get(name, []):
+        matches = [m for m in (re.search(pattern, text) for text in outputs) if m]
+        assert matches, f"{name}: no cell shows {pattern!r}"
+        if test:
+            assert test(matches[0]), f"{name}: {matches[0].group(0)!r}"
+
+    # The reader's progress counts the page as run: every cell that is not manual ran.
+    stored = page.evaluate(f"JSON.parse(localStorage.getItem('{PROGRESS_KEY}'))")
+    entry = stored["pages"][page_key(name)]
+    assert entry["total"] == count
+    required = [n for n in range(1, count + 1) if not manual[n - 1]]
+    assert set(required) <= set(entry["run"])
+    assert entry["manual"] == [n for n in range(1, count + 1) if manual[n - 1]]
+
+
+# ---- The reader's progress on the course map ----------------------------------------------
+
+
+def lesson_link(page, name):
+    """The map's link to the lesson (instant navigation may have made its href absolute)."""
+    url = url_of(name)
+    return page.locator(f'a[data-lesson][href$="/{url}"], a[data-lesson][href="{url}"]')
+
+
+def lesson_card(page, name):
+    return page.locator(".md-content li").filter(has=lesson_link(page, name))
+
+
+def wait_for_map(page):
+    page.wait_for_selector("#your-progress[data-mounted]")
+    return page.locator("#your-progress")
+
+
+def test_the_home_page_counts_the_lessons_run_through_navigation_reloads_and_reset(open_page, page):
+    lesson = "lessons/03-computation-graph.md"
+    cells = open_page(url_of(lesson))
+    count = len(cells)
+    cells[3].run()  # runs cells 1 and 2 first
+    cells[3].expect_state("done")
+    assert cells.states()[:3] == ["done"] * 3
+
+    page.evaluate("window.__sameDocument = true")
+    page.locator(".md-nav--primary").get_by_role("link", name="Home", exact=True).click()
+    page.wait_for_url(re.compile(r".*/nndl/$"))
+    summary = wait_for_map(page)
+    assert page.evaluate("window.__sameDocument === true")  # instant navigation, no reload
+
+    status = lesson_card(page, lesson).locator(".nndl-lesson-progress")
+    lessons = page.locator("a[data-lesson]").count()
+    assert lessons == len(LESSONS)  # every lesson is on the map
+
+    def shows(lesson_text, overall):
+        expect(status).to_have_text(lesson_text)
+        expect(summary.locator(".nndl-progress__text")).to_have_text(overall)
+
+    shows(f"3 of {count} cells run", f"0 of {lessons} lessons run, 1 more started")
+    expect(status).to_have_attribute("data-progress", "started")
+    others = page.locator(".nndl-lesson-progress")
+    expect(others).to_have_count(lessons)
+    expect(others.filter(has_text="Not started")).to_have_count(lessons - 1)
+    # The link says where the reader is; the bar has a name and a value.
+    link = lesson_link(page, lesson)
+    expect(link).to_have_accessible_description(f"3 of {count} cells run")
+    bar = page.get_by_role("progressbar", name=re.compile(r"Your progress: 0 of \d+ lessons run"))
+    expect(bar).to_have_count(1)
+    assert bar.evaluate("el => [el.value, el.max]") == [0, lessons]
+
+    page.reload()
+    summary = wait_for_map(page)
+    shows(f"3 of {count} cells run", f"0 of {lessons} lessons run, 1 more started")
+
+    # A lesson whose cells have all run is done (here as if the reader had run lesson 1).
+    page.evaluate(
+        """([key, page]) => {
+             const data = JSON.parse(localStorage.getItem(key));
+             data.pages[page] = { run: [1, 2, 3], total: 3, manual: [], updated: '' };
+             localStorage.setItem(key, JSON.stringify(data));
+           }""",
+        [PROGRESS_KEY, page_key(LESSONS[0])],
+    )
+    page.reload()
+    summary = wait_for_map(page)
+    expect(lesson_card(page, LESSONS[0]).locator(".nndl-lesson-progress")).to_have_text("Done ✓")
+    shows(f"3 of {count} cells run", f"1 of {lessons} lessons run, 1 more started")
+
+    reset = summary.get_by_role("button", name="Reset progress")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # "Cancel" keeps everything
+    reset.click()
+    shows(f"3 of {count} cells run", f"1 of {lessons} lessons run, 1 more started")
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
+    reset.click()
+    shows("Not started", f"0 of {lessons} lessons run")
+    assert "Forget which lessons you have run?" in messages[0]
+    expect(summary.get_by_role("status")).to_contain_text("Progress reset")
+    expect(reset).to_be_focused()
+    assert page.evaluate(f"localStorage.getItem('{PROGRESS_KEY}')") is None
+    page.reload()
+    wait_for_map(page)
+    shows("Not started", f"0 of {lessons} lessons run")
+
+    # The page that explains it keeps its own heading "Your progress" as written.
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("link", name="How to use this site").first.click()
+    page.wait_for_url("**/nndl/how-to-use/")
+    expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
+    expect(page.locator("#your-progress")).to_have_text(re.compile(r"^\s*Your progress\W*$"))
+    assert page.evaluate("window.__sameDocument === true")
+
+
+REFUSE_STORAGE = """Storage.prototype.setItem = function () {
+  throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+};"""
+DISABLE_STORAGE = """Object.defineProperty(window, 'localStorage', {
+  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });"""
+
+
+def check_without_storage(page, cells):
+    assert cells[1].run_and_wait().startswith("u = 6.0")  # the cell runs; nothing is recorded
+    page.locator(".md-nav--primary").get_by_role("link", name="Home", exact=True).click()
+    page.wait_for_url(re.compile(r".*/nndl/$"))
+    summary = wait_for_map(page)
+    expect(summary).to_have_attribute("data-progress", "unavailable")
+    expect(summary).to_contain_text("this browser does not let the site store anything")
+    expect(page.locator(".nndl-lesson-progress")).to_have_count(0)
+    expect(summary.get_by_role("button")).to_have_count(0)
+
+
+def test_when_the_browser_refuses_to_store_the_map_says_so_quietly(open_page, page):
+    page.add_init_script(REFUSE_STORAGE)
+    check_without_storage(page, open_page("lessons/03-computation-graph/"))
+
+
+def test_when_storage_is_disabled_the_cells_and_the_map_still_work(browser, base_url):
+    """Accessing localStorage throws (a browser set to block site data). Material's own script
+    then reports errors of its own; the site's code must not add any."""
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.add_init_script(DISABLE_STORAGE)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error.stack or str(error)))
+    page.goto("lessons/03-computation-graph/")
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    check_without_storage(page, Cells(page))
+    assert [e for e in errors if "assets/nndl/" in e] == []
+    context.close()
+
+
+def test_without_javascript_the_map_says_what_progress_is(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("")
+    expect(page.locator("#your-progress")).to_contain_text("Your progress appears here")
+    expect(page.locator("a[data-lesson]")).to_have_count(len(LESSONS))
+    context.close()
+
+
+# ---- How the map looks ---------------------------------------------------------------------------
+
+
+def seed_progress(page):
+    """Lessons 1–4 done, lesson 5 half-way, lesson 6 just started."""
+    pages = {}
+    for i, name in enumerate(LESSONS[:6]):
+        parsed = harness.load(name)
+        total = len(parsed.cells)
+        manual = [n for n, cell in enumerate(parsed.cells, start=1) if "manual" in cell.options]
+        ran = total if i < 4 else total // 2 if i == 4 else 2
+        run = list(range(1, ran + 1))
+        pages[page_key(name)] = {"run": run, "total": total, "manual": manual, "updated": ""}
+    page.evaluate(
+        "([key, value]) => localStorage.setItem(key, JSON.stringify(value))",
+        [PROGRESS_KEY, {"version": 1, "pages": pages}],
+    )
+
+
+@pytest.mark.parametrize("width", [1200, 375], ids=["desktop", "375px"])
+def test_screenshots_of_the_course_map_with_progress(browser, base_url, width):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        context = browser.new_context(
+            base_url=base_url, color_scheme=scheme, viewport={"width": width, "height": 900}
+        )
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto("")
+        seed_progress(page)
+        page.reload()
+        summary = wait_for_map(page)
+        expect(summary.locator(".nndl-progress__text")).to_have_text(
+            f"4 of {len(LESSONS)} lessons run, 2 more started"
+        )
+        summary.scroll_into_view_if_needed()
+        page.evaluate("window.scrollTo(0, document.getElementById('your-progress').offsetTop - 80)")
+        name = "desktop" if width > 600 else f"{width}px"
+        page.screenshot(path=SCREENSHOTS / f"home-progress-{name}-{scheme}.png")
+        page.evaluate(
+            "scrollBy(0, document.getElementById('part-2-shallow-networks')"
+            ".getBoundingClientRect().top - 80)"
+        )
+        page.screenshot(path=SCREENSHOTS / f"home-progress-{name}-{scheme}-part-2.png")
+        full = SCREENSHOTS / f"home-progress-{name}-{scheme}-full.png"
+        page.screenshot(path=full, full_page=True)
+        assert errors == []
+        context.close()
