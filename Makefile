@@ -4,6 +4,7 @@
 #                Pyodide under Node.js (both pass counts printed and compared); then the built
 #                site in Chromium
 #   make serve   build the site and serve it at http://127.0.0.1:8000/
+#   make bench   the course's speed in Chromium against native CPython: a table, build/bench.json
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -18,6 +19,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make test   - run all tests (sets everything up on a fresh machine)"
 	@echo "make serve  - build the site and serve it at http://127.0.0.1:8000/"
+	@echo "make bench  - time start-up and training in Chromium against native CPython"
 
 REQUIREMENTS := requirements/engine.txt requirements/runtime.txt requirements/site.txt
 
@@ -122,6 +124,17 @@ serve: site
 
 test-site: site
 	$(PY) -m pytest site_tests
+
+# --- The benchmark (not a test): scripts/bench.py, on a private copy of site/ ---
+#   make bench   start-up (cold, warm, next page), the two trainings and the vectorization race,
+#                in Chromium and natively, 3 runs each; prints the table, writes build/bench.json
+#                and build/bench.md. Takes about 15–20 minutes on a 2-core machine.
+#   make bench BENCH_ARGS="--only startup,lr --runs 5"   a selection (see --help)
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: site
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build site .pytest_cache .coverage

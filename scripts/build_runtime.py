@@ -10,15 +10,16 @@ Like Pyodide's own start-up, the build is a sequence of named stages, each a sma
     2. build_engine_wheel   the nndl wheel from py_src/, checked to hold every source file
     3. write_site_lock      `pyodide lockfile add-wheels`, kept to the packages the site ships
     4. compile_engine       bytecode for the nndl wheel, sources kept; its lock entry follows
-    5. copy_package_wheels  each other shipped wheel (NumPy): cache, official URL, PyPI fallback,
+    5. copy_package_wheels  each other shipped wheel (NumPy, OpenBLAS): cache, official URL, PyPI fallback,
                             accepted only if its sha256 equals the official lock's
     6. write_manifest       sha256 and size of every shipped file, for later checks
     7. smoke_test           Node.js loads the staged folder, loadPackage("nndl"), imports both
     8. publish              the staged folder replaces build/runtime in one rename
 
 The site lock lists only what the site ships: nndl and the packages it depends on in the official
-lock (today NumPy alone). Every package it names has its file in the folder, so no page can ask
-for a wheel that is not there, and Pyodide's "import → loadPackage" hints cannot point at one.
+lock (today NumPy alone), plus OpenBLAS, which pages load on demand (ON_DEMAND). Every package it
+names has its file in the folder, so no page can ask for a wheel that is not there, and
+Pyodide's "import → loadPackage" hints cannot point at one.
 
 Downloads go to the ignored cache folder (.cache/ by default); a second build downloads nothing.
 Run with the project's virtual environment, which has pyodide-build (requirements/runtime.txt):
@@ -52,6 +53,10 @@ CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdli
 
 #: The package the site loads; everything it depends on in the official lock ships with it.
 ENGINE = "nndl"
+
+#: Packages shipped beside it but loaded only when needed: OpenBLAS, for the matrix products of
+#: training (nndl.matmul; the cells' runner loads it before the first cell that trains).
+ON_DEMAND = ("openblas",)
 
 #: Official home of Pyodide's package wheels, unreachable from some networks.
 OFFICIAL_URL = "https://cdn.jsdelivr.net/pyodide/v{version}/full/{file_name}"
@@ -184,10 +189,11 @@ def write_site_lock(version: str, engine_wheel: Path, workdir: Path) -> dict:
     """Return the site's lock: nndl added by `pyodide lockfile add-wheels`, then trimmed.
 
     add-wheels resolves nndl's requirements (numpy) against the official lock, so one
-    `pyodide.loadPackage("nndl")` brings NumPy too. Two fixes for pyodide-build 0.39.2 against
-    Pyodide 0.27.7: the tool needs pkginfo (pinned in requirements/runtime.txt), and it drops
-    info.version, which Pyodide refuses at load time ("Lock file version doesn't match"), so it
-    is set back. The result keeps only nndl and its dependency closure.
+    `pyodide.loadPackage("nndl")` brings NumPy too; the ON_DEMAND packages are kept as well. Two
+    fixes for pyodide-build 0.39.2 against Pyodide 0.27.7: the tool needs pkginfo (pinned in
+    requirements/runtime.txt), and it drops info.version, which Pyodide refuses at load time
+    ("Lock file version doesn't match"), so it is set back. The result keeps only nndl, its
+    dependency closure and the ON_DEMAND packages.
     """
     added = workdir / "pyodide-lock-added.json"
     run(venv_tool("pyodide"), "lockfile", "add-wheels",
@@ -196,7 +202,7 @@ def write_site_lock(version: str, engine_wheel: Path, workdir: Path) -> dict:
     lock["info"]["version"] = version
 
     packages = lock["packages"]
-    shipped, pending = set(), [ENGINE]
+    shipped, pending = set(), [ENGINE, *ON_DEMAND]
     while pending:
         name = pending.pop()
         if name not in shipped:

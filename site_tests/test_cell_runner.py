@@ -184,3 +184,15 @@ def test_stop_interrupts_a_sleep_at_once(runner):
     ending = run(runner, "import time\nprint('sleeping')\ntime.sleep(30)")
     assert ending == {"type": "interrupted", "line": 3}
     assert time.monotonic() - t0 < 1.0 and buffer == [0]
+
+
+def test_the_first_cell_that_trains_a_model_is_what_loads_the_browsers_blas(runner):
+    trains = ["import nndl.deep", "from nndl import logistic", "from nndl.deep import train",
+              "import nndl.shallow as s", "from nndl.dashboard import *", "x = 1\nfrom nndl import *"]
+    for code in trains:
+        assert runner._imports_training(code), code
+    quiet = ["import numpy as np", "from nndl import graph", "from nndl.explorables import render",
+             "import nndl", "print('import nndl.deep')", "def f(:"]
+    for code in quiet:
+        assert not runner._imports_training(code), code
+    assert not runner._needs_blas("import nndl.deep")  # only in Pyodide (sys.platform emscripten)

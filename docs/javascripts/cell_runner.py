@@ -36,6 +36,12 @@ _sources = {}  # ns → {"<cell N>": code}, so tracebacks quote the right page's
 _run_id = None  # the run whose output is being produced
 _last_run_id = None  # where late output (after its run ended) goes
 _real_sleep = time.sleep
+
+#: Modules of nndl that train models, whose time goes into large matrix products. Before the
+#: first cell that imports one, the browser's OpenBLAS is loaded (see nndl.matmul): its few
+#: megabytes are fetched only by readers who train something.
+_TRAINING_MODULES = frozenset({"nndl.deep", "nndl.logistic", "nndl.shallow", "nndl.dashboard"})
+_blas_requested = False
 _MAX_CHUNK = 8192  # a stream sends at least every this many characters, newline or not
 _MAX_PENDING = 1_000_000  # characters kept while waiting to send; older ones are dropped
 _KEEP_PENDING = 200_000
@@ -194,6 +200,8 @@ async def run(run_id, ns, cell, code):
     filename = f"<cell {cell}>"
     _sources.setdefault(ns, {})[filename] = code
     _install_sources(ns)
+    if _needs_blas(code):
+        await _load_blas()
     try:
         value = await _execute(code, filename, namespace)
         _flush_streams()
@@ -216,6 +224,42 @@ async def run(run_id, ns, cell, code):
         _flush_streams()
         _run_id = None
     return json.dumps(ending)
+
+
+def _imports_training(code):
+    """True if the code imports one of _TRAINING_MODULES (or all of nndl's modules)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        if any(name in _TRAINING_MODULES or name == "nndl.*" for name in names):
+            return True
+    return False
+
+
+def _needs_blas(code):
+    """True, in Pyodide, for the first cell that trains: OpenBLAS is then loaded before it runs."""
+    return not _blas_requested and sys.platform == "emscripten" and _imports_training(code)
+
+
+async def _load_blas():
+    """Load Pyodide's ``openblas`` package (once); nndl.matmul finds it from then on."""
+    global _blas_requested
+    _blas_requested = True
+    try:
+        import pyodide_js
+
+        await pyodide_js.loadPackage("openblas", messageCallback=lambda text: None,
+                                     errorCallback=lambda text: None)
+    except Exception:  # not shipped, or the download failed: NumPy's own product still works
+        pass
 
 
 async def _execute(code, filename, namespace):

@@ -47,6 +47,7 @@ async function start({ runtimeURL, interruptBuffer: buffer }) {
   );
   const [python, numpy] = versions.split(" ");
   post("ready", { python, numpy, seconds: (performance.now() - t0) / 1000 });
+  started = true;
 }
 
 // ---- Stage 0: byte counts for every download, reported as progress --------------------------
@@ -55,8 +56,10 @@ const downloads = new Map(); // file name → { stage, loaded, total }
 let stage = "download";
 let detail = "Downloading Python";
 let lastReport = 0;
+let started = false; // after "ready", downloads (OpenBLAS, loaded on demand) are not start-up
 
 function report(force = false) {
+  if (started) return; // a progress message would put the page back into "starting"
   const now = performance.now();
   if (!force && now - lastReport < 100) return;
   lastReport = now;

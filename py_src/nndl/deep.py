@@ -28,6 +28,7 @@ A remark on scale, as in the course: ``dA`` and ``dZ`` are per-example derivativ
 import numpy as np
 
 from .activations import get_activation
+from .matmul import matmul  # matmul(A, B) is A @ B, by the fastest route at hand
 from .shapes import check_shape
 from .training import gradient_descent
 
@@ -203,7 +204,7 @@ def linear_forward(A_prev, W, b):
     b is broadcast along the m columns.
     """
     _check_block(A_prev, W, b)
-    Z = W @ A_prev + b
+    Z = matmul(W, A_prev) + b  # W @ A_prev + b
     cache = (A_prev, W, b)
     return Z, cache
 
@@ -298,9 +299,9 @@ def linear_backward(dZ, cache, need_dA_prev=True):
     A_prev, W, b = cache
     m = A_prev.shape[1]
     check_shape("dZ", dZ, (W.shape[0], m), ("n[l]", "m"), f"W of shape {W.shape} with m = {m}")
-    dW = (1 / m) * dZ @ A_prev.T
+    dW = (1 / m) * matmul(dZ, A_prev.T)  # (1/m) dZ @ A_prev.T
     db = (1 / m) * np.sum(dZ, axis=1, keepdims=True)
-    dA_prev = W.T @ dZ if need_dA_prev else None
+    dA_prev = matmul(W.T, dZ) if need_dA_prev else None  # W.T @ dZ
     return dA_prev, dW, db
 
 

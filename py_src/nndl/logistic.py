@@ -19,6 +19,7 @@ They agree to rounding error; the vectorized one is hundreds of times faster.
 import numpy as np
 
 from .activations import sigmoid
+from .matmul import matmul  # matmul(A, B) is A @ B, by the fastest route at hand
 from .shapes import as_matrix, check_shape
 from .training import gradient_descent
 
@@ -165,7 +166,7 @@ def _propagate(w, b, X, Y):
     m = X.shape[1]
 
     # Forward propagation
-    Z = w.T @ X + b  # (1, m); b is broadcast
+    Z = matmul(w.T, X) + b  # w.T @ X + b: (1, m); b is broadcast
     A = sigmoid(Z)
     # log A = log σ(Z) and log(1 − A) = log σ(−Z), computed from Z: finite even where A is
     # exactly 0 or 1 (see log_sigmoid).
@@ -173,7 +174,7 @@ def _propagate(w, b, X, Y):
 
     # Backward propagation
     dZ = A - Y  # (1, m)
-    dw = (1 / m) * X @ dZ.T  # (n_x, 1)
+    dw = (1 / m) * matmul(X, dZ.T)  # (1/m) X @ dZ.T: (n_x, 1)
     db = (1 / m) * np.sum(dZ)
 
     grads = {"dw": dw, "db": float(db)}
