@@ -38,8 +38,10 @@ test: lint-workflows test-engine test-pyodide test-counts test-site
 
 # The JUnit file lets test-counts compare CPython's count with Pyodide's. pytest-playwright is
 # not loaded here: its `page` fixture would rename the lesson tests, whose parameter is a page.
+# One OpenBLAS thread: the course's products are small enough that a second thread gains little
+# natively, and on a busy 2-core machine threads fighting for cores made them many times slower.
 test-engine: $(STAMP)
-	$(PY) -m pytest tests -p no:playwright --junitxml=$(TEST_RESULTS)/cpython.xml \
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest tests -p no:playwright --junitxml=$(TEST_RESULTS)/cpython.xml \
 	  --cov=nndl --cov-report=term-missing --cov-fail-under=95
 
 # --- The in-browser runtime: build/runtime/ (Pyodide core, NumPy, the nndl wheel, the site lock) ---

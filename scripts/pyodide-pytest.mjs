@@ -8,7 +8,8 @@
 // Stages, each a small function below, in the order main() runs them:
 //   1. verifyRuntime    every file of the folder matches runtime-manifest.json (sha256)
 //   2. startPyodide     loadPyodide from the folder, as the site's worker does
-//   3. loadEngine       loadPackage("nndl") (the site lock brings NumPy), then import both
+//   3. loadEngine       loadPackage("nndl") (the site lock brings NumPy), then "openblas" as a
+//                       page does before training, then import both and check nndl.matmul uses it
 //   4. loadTestWheels   pytest and its pure dependencies, from the hash-checked download folder
 //   5. copyProject      TESTS_DIR, pyproject.toml (pytest's settings) and the --include folders of
 //                       the project (the lessons, whose cells tests/ runs) into Pyodide's file system
@@ -51,9 +52,12 @@ async function startPyodide(runtimeDir) {
   return pyodide;
 }
 
-/** Load the engine the way a lesson page does: one loadPackage call, which brings NumPy along. */
+/** Load the engine the way a lesson page does: one loadPackage call, which brings NumPy along;
+ *  then OpenBLAS, as a page loads it before its first cell that trains, so that the tests run the
+ *  engine's matrix products by the browser's route (nndl.matmul) and check that route works. */
 async function loadEngine(pyodide) {
   await pyodide.loadPackage("nndl", { messageCallback: () => {} });
+  await pyodide.loadPackage("openblas", { messageCallback: () => {} });
   // The engine ships its sources (for tracebacks and inspect.getsource) with bytecode compiled at
   // build time: check that this interpreter reads that bytecode instead of compiling again.
   return pyodide.runPython(`
@@ -62,7 +66,10 @@ import nndl, numpy
 pyc = pathlib.Path(importlib.util.cache_from_source(nndl.__file__))
 if not pyc.exists() or pyc.read_bytes()[:4] != importlib.util.MAGIC_NUMBER:
     raise RuntimeError(f"nndl's shipped bytecode {pyc.name} is missing or not for this Python")
-f"nndl {nndl.__version__} ({nndl.__file__.rsplit('/', 1)[-1]} + {pyc.name}), numpy {numpy.__version__}"
+from nndl import matmul
+if matmul.backend() != "openblas":
+    raise RuntimeError("nndl.matmul does not find the OpenBLAS the site ships")
+f"nndl {nndl.__version__} ({nndl.__file__.rsplit('/', 1)[-1]} + {pyc.name}), numpy {numpy.__version__}, matmul by {matmul.backend()}"
 `);
 }
 

@@ -12,8 +12,8 @@ For each page ``docs/**/*.md`` (one test per page):
 2. exercises: a ``??? success "Solution"`` admonition holding a ```` ```python ```` block gives
    the solution of the pycell just before it (the starter). With the starters, every check
    result a cell makes (a :class:`nndl.exercises.Feedback`, shown or printed) must say "not yet";
-   the page is then run again with each starter replaced by its solution, and every check must
-   pass.
+   the page is then run again with each starter replaced by its solution (and without its
+   manual cells, which no later cell may need), and every check must pass.
 3. some pages have extra checks of their key results (:data:`PAGE_CHECKS`).
 
 Other tests: each lesson page has the course's ingredients (cells importing nndl, an exercise,
@@ -30,7 +30,7 @@ import math
 import re
 import traceback
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -342,7 +342,13 @@ def test_page_cells_run(page):
         PAGE_CHECKS[page](run)
 
     if parsed.solutions:
-        solved = [parsed.solutions.get(i, cell) for i, cell in enumerate(parsed.cells)]
+        # Manual cells are left out of this second run, as they are when a reader runs a later
+        # cell: nothing after them may depend on them (the first run ran them), and one of them
+        # may be a long training.
+        solved = [
+            parsed.solutions.get(i, replace(cell, code="") if "manual" in cell.options else cell)
+            for i, cell in enumerate(parsed.cells)
+        ]
         try:
             solved_run = run_page(f"{page} (with the solutions)", solved)
         except CellError as error:
