@@ -76,12 +76,12 @@ def browser(models):
                 row = root.locator(f".nndl-dash__table tbody tr[data-run='{number}']")
                 row.wait_for(timeout=120_000)
                 page.wait_for_function(
-                    f"""() => {{
-                      const row = document.querySelector(".nndl-dash__table tbody tr[data-run='{number}']");
+                    """number => {
+                      const rows = ".nndl-dash__table tbody tr[data-run='" + number + "']";
+                      const row = document.querySelector(rows);
                       return row && row.dataset.status !== "training";
-                    }}""",
-                    timeout=LONGEST_S * 1000,
-                    polling=200,
+                    }""",
+                    arg=number, timeout=LONGEST_S * 1000, polling=200,
                 )
                 wall = time.perf_counter() - started
                 return wall, row.locator("th, td").all_inner_texts()

@@ -111,7 +111,7 @@ def accuracy_of(text):
     return float(text.rstrip(" %"))
 
 
-# ---- Training with a live curve ---------------------------------------------------------------------
+# ---- Training with a live curve ------------------------------------------------------------------
 
 
 def test_a_short_run_updates_the_curve_several_times_before_it_ends(page, watch):
@@ -164,8 +164,8 @@ def test_stop_keeps_the_parameters_and_the_accuracy_shown_is_theirs(dashboard, p
     assert dashboard.iteration() == paused_at  # paused: no slice is sent
     dashboard.button("Resume").click()
     page.wait_for_function(
-        f"() => Number(document.querySelector('.nndl-dash__chart svg').dataset.iteration) > {paused_at}",
-        timeout=TRAINING_TIMEOUT_MS,
+        "at => Number(document.querySelector('.nndl-dash__chart svg').dataset.iteration) > at",
+        arg=paused_at, timeout=TRAINING_TIMEOUT_MS,
     )
     dashboard.button("Stop").click()
     dashboard.wait_for(1, "stopped", timeout=30_000)
@@ -176,15 +176,15 @@ def test_stop_keeps_the_parameters_and_the_accuracy_shown_is_theirs(dashboard, p
     cell = Cells(page)[1]
     cell.set_code(
         "import numpy as np\n"
-        "from nndl import dashboard, data, shallow\n"
+        "from nndl import dashboard, data, deep\n"
         "run = dashboard.session().runs[-1]\n"
         "tx, ty, vx, vy, _ = data.load_sample_images()\n"
         "X, X_test = data.flatten_images(tx), data.flatten_images(vx)\n"
         "p = run.parameters\n"
-        "test = np.mean(shallow.predict(X_test, p, activation='relu') == vy) * 100\n"
-        "train = np.mean(shallow.predict(X, p, activation='relu') == ty) * 100\n"
-        "again, _ = shallow.train(X, ty, n_h=7, learning_rate=0.0075, num_iterations=run.iteration,\n"
-        "                         activation='relu', init='small', seed=1)\n"
+        "test = np.mean(deep.predict(X_test, p) == vy) * 100\n"
+        "train = np.mean(deep.predict(X, p) == ty) * 100\n"
+        "again, _ = deep.train(X, ty, [12288, 7, 1], learning_rate=0.0075,\n"
+        "                      num_iterations=run.iteration, init='small', seed=1)\n"
         "same = all(np.array_equal(again[k], p[k]) for k in p)\n"
         "print(run.status, run.iteration, round(train, 1), round(test, 1), same)"
     )
@@ -195,7 +195,7 @@ def test_stop_keeps_the_parameters_and_the_accuracy_shown_is_theirs(dashboard, p
     expect(dashboard.root.locator(".nndl-dash__grid li")).to_have_count(50)
 
 
-# ---- The reader's picture ------------------------------------------------------------------------------
+# ---- The reader's picture ------------------------------------------------------------------------
 
 
 def test_a_generated_png_uploaded_through_the_file_input_is_classified(dashboard, page):
@@ -258,8 +258,9 @@ def test_the_course_hdf5_files_can_be_loaded_and_trained_on(dashboard):
                                  engine_tests.TRAIN_H5),
                                 ("Test file (test_catvnoncat.h5)", "test_catvnoncat.h5",
                                  engine_tests.TEST_H5)):
-        files.get_by_label(label).set_input_files(files=[{
-            "name": name, "mimeType": "application/x-hdf5", "buffer": engine_tests.h5_file(packed)}])
+        raw = engine_tests.h5_file(packed)
+        files.get_by_label(label).set_input_files(
+            files=[{"name": name, "mimeType": "application/x-hdf5", "buffer": raw}])
     dashboard.button("Load the files").click()
     message = files.locator(".nndl-dash__message")
     expect(message).to_have_text(
@@ -283,7 +284,8 @@ def test_the_course_hdf5_files_can_be_loaded_and_trained_on(dashboard):
     expect(message).to_have_text(
         "train_catvnoncat.h5 is not an HDF5 file: it does not start with HDF5's signature. "
         "Nothing was changed.")
-    expect(dashboard.root.locator(".nndl-dash__source")).to_have_text("Pictures: the sample images.")
+    source = dashboard.root.locator(".nndl-dash__source")
+    expect(source).to_have_text("Pictures: the sample images.")
 
 
 def load_engine_tests():
@@ -295,7 +297,7 @@ def load_engine_tests():
     return module
 
 
-# ---- Navigation and restarts ---------------------------------------------------------------------------
+# ---- Navigation and restarts ---------------------------------------------------------------------
 
 
 def test_the_dashboard_works_after_navigating_away_and_back(dashboard, page):
@@ -351,7 +353,7 @@ def test_a_restart_of_python_is_noticed_and_the_dashboard_goes_on(dashboard, pag
     dashboard.wait_for(1, "done")
 
 
-# ---- How it looks --------------------------------------------------------------------------------------
+# ---- How it looks --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("scheme, width", [("light", 1200), ("dark", 1200), ("light", 375),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nndl import dashboard, data, deep, display, logistic, shallow, training
-from nndl.dashboard import Dashboard, DashboardError, Run, command
+from nndl.dashboard import Dashboard, Run, command
 
 M_TRAIN, M_TEST = 16, 6  # a small subset of the sample images keeps the networks fast
 SAMPLE = data.load_sample_images()
@@ -51,9 +51,8 @@ def one_call(model, X, Y, num_iterations, learning_rate=None, layer_dims=None, s
         params, _, history = logistic.optimize(w, b, X, Y, num_iterations, alpha)
         return params, history
     dims = list(layer_dims or m.layer_dims)
-    if model == "two_layer":
-        return shallow.train(X, Y, n_h=dims[1], learning_rate=alpha, num_iterations=num_iterations,
-                             activation="relu", init="small", seed=seed)
+    if model == "two_layer":  # the course's two_layer_model: weights × 0.01
+        return deep.train(X, Y, dims, alpha, num_iterations, init="small", seed=seed)
     return deep.train(X, Y, dims, alpha, num_iterations, seed=seed)
 
 
@@ -70,7 +69,7 @@ def reply(name, board, **arguments):
     return json.loads(bundle["application/json"])
 
 
-# ---- Slices train exactly as one call ----------------------------------------------------------
+# ---- Slices train exactly as one call ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("model", ["logistic", "two_layer", "deep"])
@@ -113,7 +112,7 @@ def test_a_slice_trains_until_its_time_is_used_up_and_at_least_one_iteration():
     assert run.status == "done" and run.advance(1.0) == []
 
 
-# ---- Divergence is judged for the whole run -------------------------------------------------------
+# ---- Divergence is judged for the whole run ------------------------------------------------------
 
 
 def test_divergence_across_slices_is_judged_against_the_runs_first_cost():
@@ -154,7 +153,7 @@ def test_a_cost_that_only_jumps_within_a_slice_does_not_end_the_run(per_slice):
         assert training.has_diverged(costs[i], costs[start])
 
 
-# ---- Stop and results ------------------------------------------------------------------------------
+# ---- Stop and results ----------------------------------------------------------------------------
 
 
 def test_stop_keeps_the_parameters_and_the_accuracy_is_their_evaluation():
@@ -165,14 +164,24 @@ def test_stop_keeps_the_parameters_and_the_accuracy_is_their_evaluation():
     assert run.status == "stopped" and run.iteration == 3
     parameters, _ = one_call("two_layer", X, Y, 3)
     equal_parameters(run.parameters, parameters)
-    predictions = shallow.predict(X_test, parameters, activation="relu")
+    predictions = deep.predict(X_test, parameters)
     assert run.result["test_accuracy"] == np.mean(predictions == Y_test) * 100
     assert run.result["predictions"] == [int(p) for p in predictions[0]]
-    probabilities = shallow.forward_propagation(X_test, parameters, "relu")[0][0]
+    probabilities = deep.predict_proba(X_test, parameters)[0]
     assert run.result["probabilities"] == list(probabilities)
     assert run.result["train_accuracy"] == run.accuracy(X, Y)
     run.stop()  # stopping again changes nothing
     assert run.status == "stopped" and run.advance(1.0) == []
+
+
+def test_the_2_layer_network_is_the_shallow_network_of_lesson_6():
+    # The dashboard trains it with deep.train (L = 2); nndl.shallow spells out the same formulas.
+    X, Y, _, _ = small_data()
+    run = Run(1, "two_layer", X, Y, num_iterations=6)
+    train_in_slices(run, 4)
+    _, history = shallow.train(X, Y, n_h=7, learning_rate=0.0075, num_iterations=6,
+                               activation="relu", init="small", seed=1)
+    assert run.costs == history.costs
 
 
 def test_the_course_defaults():
@@ -189,7 +198,7 @@ def test_the_course_defaults():
     equal_parameters(parameters, shallow.initialize_parameters(12288, 7, 1, "small", seed=4))
 
 
-# ---- What the reader may get wrong ------------------------------------------------------------------
+# ---- What the reader may get wrong ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -226,7 +235,8 @@ def test_commands_that_cannot_be_done_say_why():
     assert reply("advance", board)["error"] == "No run is training: start one first."
     assert reply("stop", board)["error"] == "No run is training."
     assert reply("dance", board)["error"] == "Unknown command 'dance'."
-    assert command("state", "[1]", board).data["error"] == "The arguments of a command are a JSON object."
+    not_an_object = command("state", "[1]", board).data["error"]
+    assert not_an_object == "The arguments of a command are a JSON object."
     assert "error" in command("state", "{not json", board).data
     reply("start", board, model="logistic", num_iterations=5)
     answer = reply("start", board, model="deep")
@@ -291,7 +301,7 @@ def test_the_full_sample_set_is_used_by_default():
     assert isinstance(dashboard.session(), Dashboard)
 
 
-# ---- The reader's picture ----------------------------------------------------------------------------
+# ---- The reader's picture ------------------------------------------------------------------------
 
 
 def rgba(picture):
@@ -368,7 +378,7 @@ def test_replies_are_strict_json_even_when_the_cost_diverges():
     json.loads(text)
 
 
-# ---- The course's HDF5 files, read without h5py --------------------------------------------------------
+# ---- The course's HDF5 files, read without h5py --------------------------------------------------
 #
 # Files written by h5py 3.16 (HDF5 2.0) with its default settings, as the course's were, kept here
 # zlib-compressed and base64-encoded. TRAIN and TEST are shaped like train_catvnoncat.h5 and
@@ -377,68 +387,73 @@ def test_replies_are_strict_json_even_when_the_cost_diverges():
 # use what the reader refuses.
 
 TRAIN_H5 = (
-    "eNrt02dQE2EQgOG7S6IRRYMVsWGvKHbsqICxgQr2AoioKIKSqNi7gr2LvSv23hsqzd577713/2iSuziSGfGfw4zvTnKb/W5z"
-    "X569S7Tew8vezslOMIdWK6gFnfB7/FAiMSllbT0foGRRyVFKjpWs66LlnKOy7qBc37bPr4Wnp7n7h01Y93GNl7OjQPyPofes"
-    "28yc2yi1m5KTpZR9xojAkDB/Q7DRP9KmHmCpQ0MMRv+g0ECDIdjw+3Pr/Id9RUEj94jWWi9ntbygVvrcbbJKyX87rzL9H8xX"
-    "0v3aQms5akzZXEuSJMqr8pOvEl2tl4xL+UsD/s2NSJ85R97Cpcq71fFq6te+c0jv/kPHTJwxb2nspp0H4k+cv3b3yetPojZL"
-    "znxFSleo5t7Au2WHoB59IoeNnTRz/rI1m3cdTDh54fq9p28+Sxl0ufIXLVOxel29T6uOXXpGDBg+bvKsBcvXbtl9KPHUxRv3"
-    "n739orJzcCxQzKVSjXoNm7XuFBxqGDgiasrshSvWbd0Tl3T60s0Hz999VWfMmtu5eNnKNes3at7Gv2sv46CR0VPnLFq5ftve"
-    "w8lnLt96+OL9N02mbE4FS5SrUsujcYu2Ad3C+g4eNX5azOJVG7bvO3Ls7JXbj15++J7OPnueQiVdq9b2bOLbLrB7eL8hoydM"
-    "n7tk9cYd+48eP3f1zuNXH6FDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFD"
-    "hw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFD"
-    "hw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFD"
-    "hw4dOnTo0KFDhw4dehqi+3r7eIiCSighyBGbKKQaWiU7q1Lvc1RyZILwX4QoaExvywellicgivKCWumzZpWgs7TqtNaZuluO"
-    "GlNlXpckSZTnLV9HJUYpd8bZZuepaXQeqa//bV6S0if9mpc8l2ymQ/pU57Q7Sf5GZpudY9L08xMWHuYSFGg0vczVT4b3DD0="
+    "eNrt02dQE2EQgOG7S6IRRYMVsWGvKHbsqICxgQr2AoioKIKSqNi7gr2LvSv23hsqzd577713/2iSuziSGfGfw4zvTn"
+    "Kb/W5zX569S7Tew8vezslOMIdWK6gFnfB7/FAiMSllbT0foGRRyVFKjpWs66LlnKOy7qBc37bPr4Wnp7n7h01Y93GN"
+    "l7OjQPyPofes28yc2yi1m5KTpZR9xojAkDB/Q7DRP9KmHmCpQ0MMRv+g0ECDIdjw+3Pr/Id9RUEj94jWWi9ntbygVv"
+    "rcbbJKyX87rzL9H8xX0v3aQms5akzZXEuSJMqr8pOvEl2tl4xL+UsD/s2NSJ85R97Cpcq71fFq6te+c0jv/kPHTJwx"
+    "b2nspp0H4k+cv3b3yetPojZLznxFSleo5t7Au2WHoB59IoeNnTRz/rI1m3cdTDh54fq9p28+Sxl0ufIXLVOxel29T6"
+    "uOXXpGDBg+bvKsBcvXbtl9KPHUxRv3n739orJzcCxQzKVSjXoNm7XuFBxqGDgiasrshSvWbd0Tl3T60s0Hz999VWfM"
+    "mtu5eNnKNes3at7Gv2sv46CR0VPnLFq5ftvew8lnLt96+OL9N02mbE4FS5SrUsujcYu2Ad3C+g4eNX5azOJVG7bvO3"
+    "Ls7JXbj15++J7OPnueQiVdq9b2bOLbLrB7eL8hoydMn7tk9cYd+48eP3f1zuNXH6FDhw4dOnTo0KFDhw4dOnTo0KFD"
+    "hw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOn"
+    "To0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFD"
+    "hw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dOnTo0KFDhw4dehqi+3r7eIiCSi"
+    "ghyBGbKKQaWiU7q1Lvc1RyZILwX4QoaExvywellicgivKCWumzZpWgs7TqtNaZuluOGlNlXpckSZTnLV9HJUYpd8bZ"
+    "ZuepaXQeqa//bV6S0if9mpc8l2ymQ/pU57Q7Sf5GZpudY9L08xMWHuYSFGg0vczVT4b3DD0="
 )
 TEST_H5 = (
-    "eNrt3XdQ03AUB/AkbaVWwSKOigs3DrRu3EVbrAsQUHGWWgqiFdRULe5tceKue2vdG/deuPfee+/tP9iQxKNR6Z2nd9zxfdfL"
-    "u/fL7/K7z2vy90vUqgPdZd4yggmplBATciJ9pHKRHONc8/cjuUxy2cplO8Wvk2n3FNy6J/d84b7wUI2G2Z0qCP4cZRSbFQQi"
-    "K4ZWExDC5Aiu9udyCuW8z2ykzTraaNZZBHUCW5tiHbXBpKdpI53+vfX5w7kkIWH3kHytZbOYXeCPVwmyiMuu7osc3wPzJPnP"
-    "I6RpV4kjMzVFUSS7yr75IlIpFnx6vy//V0jlCh9fpb9KGxIR2aWHZYg1ybbAvn7bvpSzV+8+fftV4p63cCm/6vU0LVp1NHbv"
-    "PXDk+Glzl67ZsvvwqUu3Hr36RMlyexcvV6V2w6ah7Tp37dVv2JjJsxat3LjjwPHz1+8/f//dLVf+omUq1WzQOLiNLia+7+DR"
-    "E2fMX75u696jZ67cefLmizhnnkIlK1Srq24e3iHKZB4wYtzUOUtWb9516OTFmw9ffiSzexYoVrZyrYAmLdvqY3smDE2cNHPh"
-    "ig3b9x87d+3es3ffsnnkK1K6Yo36gUGtO0XH9Rk0asL0ecvWJu85cvry7cevP4tyeBUsUb5qnUbNwtobutH9h4+dMnvxqk07"
-    "D564cOPBiw+ggw466KCDDjrooIMOOuiggw466KCDDjrooIMOOuiggw466KCDDjrooIMOOuiggw466KCDDjrooIMOOuiggw46"
-    "6KCDDjrooIMOOuiggw466KCDDjrooIMOOuiggw466KCDDjrooIMOOuiggw466KCDDjrooIP+z+hhQcFqkhARvtw4AFu0i3EB"
-    "/HwFUcb7+LkeFmPWmGfx61wJtgMk6TxXghLOiZDyPVW5mBNh5f4ZueDkpEzel7/tD9sHL8fFLcO+2LlJNh6Ck22Zui9x8XF+"
-    "Br3Z8WOqH3miJlQ="
+    "eNrt3XdQ03AUB/AkbaVWwSKOigs3DrRu3EVbrAsQUHGWWgqiFdRULe5tceKue2vdG/deuPfee+/tP9iQxKNR6Z2nd9"
+    "zxfdfLu/fL7/K7z2vy90vUqgPdZd4yggmplBATciJ9pHKRHONc8/cjuUxy2cplO8Wvk2n3FNy6J/d84b7wUI2G2Z0q"
+    "CP4cZRSbFQQiK4ZWExDC5Aiu9udyCuW8z2ykzTraaNZZBHUCW5tiHbXBpKdpI53+vfX5w7kkIWH3kHytZbOYXeCPVw"
+    "myiMuu7osc3wPzJPnPI6RpV4kjMzVFUSS7yr75IlIpFnx6vy//V0jlCh9fpb9KGxIR2aWHZYg1ybbAvn7bvpSzV+8+"
+    "fftV4p63cCm/6vU0LVp1NHbvPXDk+Glzl67ZsvvwqUu3Hr36RMlyexcvV6V2w6ah7Tp37dVv2JjJsxat3LjjwPHz1+"
+    "8/f//dLVf+omUq1WzQOLiNLia+7+DRE2fMX75u696jZ67cefLmizhnnkIlK1Srq24e3iHKZB4wYtzUOUtWb9516OTF"
+    "mw9ffiSzexYoVrZyrYAmLdvqY3smDE2cNHPhig3b9x87d+3es3ffsnnkK1K6Yo36gUGtO0XH9Rk0asL0ecvWJu85cv"
+    "ry7cevP4tyeBUsUb5qnUbNwtobutH9h4+dMnvxqk07D564cOPBiw+ggw466KCDDjrooIMOOuiggw466KCDDjrooIMO"
+    "Ouiggw466KCDDjrooIMOOuiggw466KCDDjrooIMOOuiggw466KCDDjrooIMOOuiggw466KCDDjrooIMOOuiggw466K"
+    "CDDjrooIMOOuiggw466KCDDjrooIP+z+hhQcFqkhARvtw4AFu0i3EB/HwFUcb7+LkeFmPWmGfx61wJtgMk6TxXghLO"
+    "iZDyPVW5mBNh5f4ZueDkpEzel7/tD9sHL8fFLcO+2LlJNh6Ck22Zui9x8XF+Br3Z8WOqH3miJlQ="
 )
 VARIED_H5 = (
-    "eNrtmk1oG0cUgGckWVpLK1uS3Vhxmlhp2kSladl1ZMeGwKrELjqYRGl7yCGkUY37QxTbOAo4JVAfSkmgBx96yNG9hRKojz0Y"
-    "toceQsnBh0J6MD0UXCjkEHrqpXVWmvc2u2NlvNqUrHa9C/bTjp7ejj69mXnvzdypTL2XTg4nSfOSJBIjGWK9duDaKtvv8f0r"
-    "ICnI2yDvRbCdtt7LQ3sW7PN6H74/PU1Ij2mff85mjMki3K/3M1nB+1eY/Azunxyy92fzGJMFEl5+vCrT71Zb/gaO9hu0v3pU"
-    "7Gcn34SGfnfPpYZPUouDU/BAGmEN4JaGFml7HzV61NTMFjQitVrKpJQipZ0o6kmt9yMRZlCCbxClCpha43q03AW/xhP90C9X"
-    "iz9891gf//ZR9fLZv/QLl8/eTG9v63WjdePrP/S+7THjnd/1KaPVeKV/0RKb+pWm2tjPutJU+/t7vcCkBu3aMtPTyuxzmszs"
-    "aGBXq7LnaCX2XG2Y9UODfmkfnDs/RUmcbEJPN94WfxOc7fJxsZ4EshAV6z1AGbHPi7wfop+WE2J7ON81el/uL7zb71mPKWUN"
-    "iCvO+/nRERgDBTIkkaEvyV5+XkzYiRBuJemeS1tpjl7jz/hXbr5ec8Mp01LNGL9nxOKBz+dTBdeTud6sduU8vfPvzn+tVZuS"
-    "yG42km1MuJ8b6732UYnXXR+sZHKZkpzQZygXU5k+IxFzbIn5fJW0r0Y41zFf23oHGnLds6bsNY5gOjVl50zuptr7zGrXegp1"
-    "wCVq8nDLZV320/yCKCIO2MS4mKxzNg/T9ijBP2yiDvj07IpVO+XzuI99ctCXfGKWvOIiFw8WuHzh8/n5uSXLnFzxqP8svo0R"
-    "BaOkpFh/AuRaSqxXxnhZ3iMPA7mV9nc+6Tpuczw2pFz7uNY/Y6PHASdMXxKuOSkDkMn7mlPcASuJyyU7Z3VpsH0Vy3+sEg54"
-    "Ycrb65rXN1AVfD0QvCTL/F8F/X8yYnu4rhVyYj2s484MiPWwvnprMNjzPy6rSffzf95ewfG/7/U64IZhRso1t/JBqJgFilvS"
-    "ATsMvWTX7G4Ns08qgWOXcsAPQ9K0a34bsGtUCiQ/2bJ+LOL6cUBsHytDSl6stwKyflCsh1Xd+8PBXj8gMTZl575YOWLP4ILn"
-    "i2kHHDEN73fNcXWEffJMoDn2OWCZ4WocnbPcKtirBcFlaS3/fFJfqDWuG7L08VyrFjTK5PXZWr22RMi12vzNjxQFpApyFOQp"
-    "kCWQYyDHQZ4GOQFykkkV7KlgTwV7KthTwZ4K9lSwp4I9Feypk+TTpYUbzfl+duHaYm22seusRrfOoVnQy7rP/+DUx9S+8NeM"
-    "ub5L5jecOCx+Hu6YrRwR662BfDgi1ruH+eFrYr11kPk3xHo/glw8Ltb7Cft3QqyHlZNL0ov5JqbTOde+WTzevpIcXN/MOuCK"
-    "5YcB11xXwANm9hXXnAO2WLIZdL/+QzGjuu/YNv2RnVGkzz2j2Dhpr++G1/66XmSvXrLE1YL6P3iYf/aULDjMsxssRqHmOJl5"
-    "K/Qdd1zjzH/+r/MPlPM3Q5+fJ1nM8+wc169/Jq52q//JZJkiJ9n4TvMLjTmlzXhDXlipL+7hv1GOK56fwL1i3AtF/8b9K+SX"
-    "4uq8aa5W1M/l6Vku1hzg1nHY5CJYyhsi9lkCS3JYcoMip7njiikCpgAjXKwMR6wJhvSQVJm7ahjCY4h+QsBfDfl7yn805O8p"
-    "/1Mhf0/5l0L+nvIfC/l7yn885O8p/9Mhf0/5T4T8PeU/GfL3gH/iWf6lhPw95a+G/F8W/6eauYvN"
+    "eNrtmk1oG0cUgGckWVpLK1uS3Vhxmlhp2kSladl1ZMeGwKrELjqYRGl7yCGkUY37QxTbOAo4JVAfSkmgBx96yNG9hR"
+    "Kojz0YtoceQsnBh0J6MD0UXCjkEHrqpXVWmvc2u2NlvNqUrHa9C/bTjp7ejj69mXnvzdypTL2XTg4nSfOSJBIjGWK9"
+    "duDaKtvv8f0rICnI2yDvRbCdtt7LQ3sW7PN6H74/PU1Ij2mff85mjMki3K/3M1nB+1eY/Azunxyy92fzGJMFEl5+vC"
+    "rT71Zb/gaO9hu0v3pU7Gcn34SGfnfPpYZPUouDU/BAGmEN4JaGFml7HzV61NTMFjQitVrKpJQipZ0o6kmt9yMRZlCC"
+    "bxClCpha43q03AW/xhP90C9Xiz9891gf//ZR9fLZv/QLl8/eTG9v63WjdePrP/S+7THjnd/1KaPVeKV/0RKb+pWm2t"
+    "jPutJU+/t7vcCkBu3aMtPTyuxzmszsaGBXq7LnaCX2XG2Y9UODfmkfnDs/RUmcbEJPN94WfxOc7fJxsZ4EshAV6z1A"
+    "GbHPi7wfop+WE2J7ON81el/uL7zb71mPKWUNiCvO+/nRERgDBTIkkaEvyV5+XkzYiRBuJemeS1tpjl7jz/hXbr5ec8"
+    "Mp01LNGL9nxOKBz+dTBdeTud6sduU8vfPvzn+tVZuSyG42km1MuJ8b6732UYnXXR+sZHKZkpzQZygXU5k+IxFzbIn5"
+    "fJW0r0Y41zFf23oHGnLds6bsNY5gOjVl50zuptr7zGrXegp1wCVq8nDLZV320/yCKCIO2MS4mKxzNg/T9ijBP2yiDv"
+    "j07IpVO+XzuI99ctCXfGKWvOIiFw8WuHzh8/n5uSXLnFzxqP8svo0RBaOkpFh/AuRaSqxXxnhZ3iMPA7mV9nc+6Tpu"
+    "czw2pFz7uNY/Y6PHASdMXxKuOSkDkMn7mlPcASuJyyU7Z3VpsH0Vy3+sEg54Ycrb65rXN1AVfD0QvCTL/F8F/X8yYn"
+    "u4rhVyYj2s484MiPWwvnprMNjzPy6rSffzf95ewfG/7/U64IZhRso1t/JBqJgFilvSATsMvWTX7G4Ns08qgWOXcsAP"
+    "Q9K0a34bsGtUCiQ/2bJ+LOL6cUBsHytDSl6stwKyflCsh1Xd+8PBXj8gMTZl575YOWLP4ILni2kHHDEN73fNcXWEff"
+    "JMoDn2OWCZ4WocnbPcKtirBcFlaS3/fFJfqDWuG7L08VyrFjTK5PXZWr22RMi12vzNjxQFpApyFOQpkCWQYyDHQZ4G"
+    "OQFykkkV7KlgTwV7KthTwZ4K9lSwp4I9Feypk+TTpYUbzfl+duHaYm22seusRrfOoVnQy7rP/+DUx9S+8NeMub5L5j"
+    "ecOCx+Hu6YrRwR662BfDgi1ruH+eFrYr11kPk3xHo/glw8Ltb7Cft3QqyHlZNL0ov5JqbTOde+WTzevpIcXN/MOuCK"
+    "5YcB11xXwANm9hXXnAO2WLIZdL/+QzGjuu/YNv2RnVGkzz2j2Dhpr++G1/66XmSvXrLE1YL6P3iYf/aULDjMsxssRq"
+    "HmOJl5K/Qdd1zjzH/+r/MPlPM3Q5+fJ1nM8+wc169/Jq52q//JZJkiJ9n4TvMLjTmlzXhDXlipL+7hv1GOK56fwL1i"
+    "3AtF/8b9K+SX4uq8aa5W1M/l6Vku1hzg1nHY5CJYyhsi9lkCS3JYcoMip7njiikCpgAjXKwMR6wJhvSQVJm7ahjCY4"
+    "h+QsBfDfl7yn805O8p/1Mhf0/5l0L+nvIfC/l7yn885O8p/9Mhf0/5T4T8PeU/GfL3gH/iWf6lhPw95a+G/F8W/6ea"
+    "uYvN"
 )
 COMPRESSED_H5 = (
-    "eNrr9HBx4+WS4mIAAQ4OBhYGAQZk8B8KjvGj8mHyCVCaEUp3QOkVTDBxRrCcBFRcEGo+urqQIFdXkOr/aABmjwELhOZgGAUj"
-    "EXi4OgaA6AgoH5aeTjChqispSszMiy9OLYmvQEmXDmTay8jABjGDEcbXgNBMEAGY9dDkicFnBroUpFJQwR6adh0YTLgZTP4z"
-    "Q+RZgaIgeSZmiIHcDApgPiPcPg5wDkpJTctJLEmFm8sBDQFmJuYKVkQWZEFkkQCaxEOwn78LI9hVEKDAPJo2yQGg8o4RmFrQ"
-    "yztuAvo2QMthbrRyFx3s5kdPx6jpcrQcHQWjYBSMglEwCkbBKBgaoCIuOeEAsG0H7CUgMQEmSU4P"
+    "eNrr9HBx4+WS4mIAAQ4OBhYGAQZk8B8KjvGj8mHyCVCaEUp3QOkVTDBxRrCcBFRcEGo+urqQIFdXkOr/aABmjwELhO"
+    "ZgGAUjEXi4OgaA6AgoH5aeTjChqispSszMiy9OLYmvQEmXDmTay8jABjGDEcbXgNBMEAGY9dDkicFnBroUpFJQwR6a"
+    "dh0YTLgZTP4zQ+RZgaIgeSZmiIHcDApgPiPcPg5wDkpJTctJLEmFm8sBDQFmJuYKVkQWZEFkkQCaxEOwn78LI9hVEK"
+    "DAPJo2yQGg8o4RmFrQyztuAvo2QMthbrRyFx3s5kdPx6jpcrQcHQWjYBSMglEwCkbBKBgaoCIuOeEAsG0H7CUgMQEm"
+    "SU4P"
 )
 CHUNKED_H5 = (
-    "eNrr9HBx4+WS4mIAAQ4OBhYGAQZk8B8KPvCj8mHyCVCaEUp3QOkVTDBxRrCcBFRcEGo+urqQIFdXkOr/aABmjwELhOZgGAUj"
-    "EXi4OgaA6AgoH5aeTjChqispSszMiy9OLYmvQEmXDmTay8jACjGDEcbXgNBMEAGY9dDkicFnBroUpFJQwR6adh0YTLgZTP4z"
-    "Q+RZgaIgeSZmiIEcUJ8xMzFXsCKyFgsi6VcMaDwE+/m7gHI0LB8qMI+mTXIAqLxjBKYW9PJOgYC+DdByWAGt3EUHF/jR0zFq"
-    "uhwtR0fBKBgFo2AUjIJRMApGBgAASBtGew=="
+    "eNrr9HBx4+WS4mIAAQ4OBhYGAQZk8B8KPvCj8mHyCVCaEUp3QOkVTDBxRrCcBFRcEGo+urqQIFdXkOr/aABmjwELhO"
+    "ZgGAUjEXi4OgaA6AgoH5aeTjChqispSszMiy9OLYmvQEmXDmTay8jACjGDEcbXgNBMEAGY9dDkicFnBroUpFJQwR6a"
+    "dh0YTLgZTP4zQ+RZgaIgeSZmiIEcUJ8xMzFXsCKyFgsi6VcMaDwE+/m7gHI0LB8qMI+mTXIAqLxjBKYW9PJOgYC+Dd"
+    "ByWAGt3EUHF/jR0zFquhwtR0fBKBgFo2AUjIJRMApGBgAASBtGew=="
 )
 LATEST_H5 = (
-    "eNrr9HBx4+WS4mLm4GCAgf9QcJ0RwjeAireby5/293AJYmKoYBJCVggDXEwMQC1sYgxAirukKDEzL744tSS+YjPMZDsGCkFD"
-    "/aQbYCcwMjAyijAwMDEyMjJD5eC0CAOjoII9A8RDDgwm3Awm/4GSrEDXMXNxAF3OzLgf6jUJmMEbGIYcCPJa3IZLDgD1yS1C"
+    "eNrr9HBx4+WS4mLm4GCAgf9QcJ0RwjeAireby5/293AJYmKoYBJCVggDXEwMQC1sYgxAirukKDEzL744tSS+YjPMZD"
+    "sGCkFD/aQbYCcwMjAyijAwMDEyMjJD5eC0CAOjoII9A8RDDgwm3Awm/4GSrEDXMXNxAF3OzLgf6jUJmMEbGIYcCPJa"
+    "3IZLDgD1yS1C"
 )
 
 
@@ -571,10 +586,11 @@ def encoded(raw):
 def test_the_course_files_can_be_loaded_and_trained_on():
     board = Dashboard(small_images(), clock=ticking_clock())
     reply("start", board, model="logistic", num_iterations=2)
-    answer = reply("load_h5", board, train=encoded(h5_file(TRAIN_H5)), test=encoded(h5_file(TEST_H5)))
+    train, test = encoded(h5_file(TRAIN_H5)), encoded(h5_file(TEST_H5))
+    answer = reply("load_h5", board, train=train, test=test)
     assert answer["error"] == "Stop the run in progress before loading other pictures."
     reply("stop", board)
-    answer = reply("load_h5", board, train=encoded(h5_file(TRAIN_H5)), test=encoded(h5_file(TEST_H5)),
+    answer = reply("load_h5", board, train=train, test=test,
                    train_name="train_catvnoncat.h5", test_name="test_catvnoncat.h5")
     source = "the course's files (train_catvnoncat.h5, test_catvnoncat.h5)"
     assert answer["source"] == source

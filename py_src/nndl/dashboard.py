@@ -8,8 +8,8 @@ happened" (:meth:`Dashboard.advance`). Python trains, returns the new costs, and
 the page draws them and asks for the next slice, unless the reader paused or stopped. Between
 two slices any cell of the page can run.
 
-Each slice calls the very functions a cell calls, :func:`nndl.logistic.optimize`,
-:func:`nndl.shallow.train` and :func:`nndl.deep.train`, with a progress callback that returns
+Each slice calls the very function a cell calls, :func:`nndl.logistic.optimize` for logistic
+regression and :func:`nndl.deep.train` for the two networks, with a progress callback that returns
 :data:`nndl.training.STOP` once the slice's time is used up; the next slice starts from the
 parameters the last one returned. Gradient descent keeps nothing between iterations but the
 parameters, so a run trained in slices computes exactly the costs of one uninterrupted call with
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import data, deep, display, logistic, shallow, training
+from . import data, deep, display, logistic, training
 from .activations import sigmoid
 
 __all__ = [
@@ -79,7 +79,7 @@ MODELS = {
     "logistic": Model("logistic", "Logistic regression", 0.005, 2000, None, "zeros"),
     # The course's two_layer_model: LINEAR -> RELU -> LINEAR -> SIGMOID, weights × 0.01.
     "two_layer": Model("two_layer", "2-layer network", 0.0075, 2500, (12288, 7, 1), "small"),
-    # The course's L_layer_model: [LINEAR -> RELU] × 3 -> LINEAR -> SIGMOID, weights × 1/√n[l-1].
+    # The course's L_layer_model: [LINEAR -> RELU] × 3 -> LINEAR -> SIGMOID, W × 1/√n[l-1].
     "deep": Model("deep", "L-layer network", 0.0075, 2500, (12288, 20, 7, 5, 1), "scaled"),
 }
 """The three models, by the key the page sends: "logistic", "two_layer", "deep"."""
@@ -232,14 +232,9 @@ class Run:
             default = [n_x, *self.model.layer_dims[1:]]
             dims = default if layer_dims is None else layer_dims
             self.layer_dims = _check_layer_dims(self.model, dims, n_x)
-            if self.model.key == "two_layer":
-                self.parameters = shallow.initialize_parameters(
-                    *self.layer_dims, method=self.model.init, seed=self.seed
-                )
-            else:
-                self.parameters = deep.initialize_parameters(
-                    self.layer_dims, self.model.init, self.seed
-                )
+            self.parameters = deep.initialize_parameters(
+                self.layer_dims, self.model.init, self.seed
+            )
         self.costs = []
         self.elapsed = 0.0
         self.status = "training"
@@ -266,7 +261,10 @@ class Run:
 
     def _train(self, num_iterations, callback):
         """The engine's own training function for this model, from the current parameters:
-        ``num_iterations`` more iterations, ``callback`` after each -> (parameters, history)."""
+        ``num_iterations`` more iterations, ``callback`` after each -> (parameters, history).
+
+        The 2-layer network is the L = 2 case of :func:`nndl.deep.train` (the same formulas as
+        :mod:`nndl.shallow`, and the same costs), which the engine computes fastest."""
         p = self.parameters
         if self.model.key == "logistic":
             params, _, history = logistic.optimize(
@@ -274,12 +272,6 @@ class Run:
                 callback=callback, callback_every=1,
             )
             return params, history
-        if self.model.key == "two_layer":
-            return shallow.train(
-                self.X, self.Y, n_h=p["W1"].shape[0], learning_rate=self.learning_rate,
-                num_iterations=num_iterations, activation=HIDDEN_ACTIVATION, callback=callback,
-                callback_every=1, parameters=p,
-            )
         return deep.train(
             self.X, self.Y, None, self.learning_rate, num_iterations,
             hidden_activation=HIDDEN_ACTIVATION, callback=callback, callback_every=1, parameters=p,
@@ -347,8 +339,6 @@ class Run:
         with np.errstate(all="ignore"):  # a diverged run's parameters may be NaN
             if self.model.key == "logistic":
                 return sigmoid(p["w"].T @ X + p["b"])
-            if self.model.key == "two_layer":
-                return shallow.forward_propagation(X, p, HIDDEN_ACTIVATION)[0]
             return deep.predict_proba(X, p, HIDDEN_ACTIVATION)
 
     def predict(self, X):
@@ -357,8 +347,6 @@ class Run:
         with np.errstate(all="ignore"):
             if self.model.key == "logistic":
                 return logistic.predict(p["w"], p["b"], X)
-            if self.model.key == "two_layer":
-                return shallow.predict(X, p, HIDDEN_ACTIVATION)
             return deep.predict(X, p, HIDDEN_ACTIVATION)
 
     def accuracy(self, X, Y):
