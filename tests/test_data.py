@@ -179,7 +179,7 @@ def test_load_h5_dataset_explains_how_to_get_h5py(monkeypatch):
     monkeypatch.setitem(sys.modules, "h5py", None)  # makes `import h5py` fail, installed or not
     with pytest.raises(ImportError, match="pip install h5py") as error:
         data.load_h5_dataset("train.h5", "test.h5")
-    assert "micropip" in str(error.value) and "load_sample_images" in str(error.value)
+    assert "nndl.dashboard.read_h5" in str(error.value) and "load_sample_images" in str(error.value)
 
 
 # --------------------------------------------------------------------------- planar datasets

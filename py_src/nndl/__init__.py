@@ -11,6 +11,11 @@ One module per concept, in the order the course meets them:
 - :mod:`nndl.training`     the gradient-descent loop: progress callback, early stop, divergence
 - :mod:`nndl.shapes`       shape checks that explain errors in the course's notation
 - :mod:`nndl.data`         sample images, planar datasets, and image helpers
+- :mod:`nndl.matmul`       the heavy matrix products, by the browser's BLAS when it is loaded
+- :mod:`nndl.display`      pictures and plots for the cells (PNG, SVG), by IPython's protocol
+- :mod:`nndl.exercises`    checking a reader's exercise against the engine, in course notation
+- :mod:`nndl.explorables`  the lessons' interactive widgets: inputs in, a drawing out
+- :mod:`nndl.dashboard`    lesson 13's training dashboard: training in short time slices
 
 Conventions: examples are columns (``X`` is ``(n_x, m)``, ``Y`` is ``(1, m)``); names follow the
 course (``W1``, ``b1``, ``dZ2``, ``dA_prev``, ``AL``, ``caches``); maths functions return values

@@ -672,18 +672,19 @@ def load_h5_dataset(train_path, test_path):
     Returns ``(train_x, train_y, test_x, test_y, classes)``: images as uint8 arrays
     ``(m, 64, 64, 3)``, labels as integer rows ``(1, m)``, classes as stored (bytes).
 
-    Reading HDF5 needs the optional package h5py (``pip install h5py``; in the browser,
-    ``import micropip; await micropip.install("h5py")``).
+    Reading HDF5 needs the optional package h5py (``pip install h5py``). The course's web pages
+    do not have it; there, :func:`nndl.dashboard.read_h5` reads the course's simple files from
+    their bytes (and lesson 13's dashboard trains on them).
     """
     try:
         import h5py
     except ImportError as error:
         raise ImportError(
             "load_h5_dataset needs the h5py package to read HDF5 files, and it is not installed. "
-            "Install it with `pip install h5py` (or `pip install nndl[h5]`); in the browser, "
-            "Pyodide provides it through micropip: "
-            "`import micropip; await micropip.install(\"h5py\")`. "
-            "Without h5py, load_sample_images() gives a ready-made set of the same shape."
+            "Install it with `pip install h5py` (or `pip install nndl[h5]`). On the course's web "
+            "pages, where h5py is not available, nndl.dashboard.read_h5(bytes) reads the "
+            "course's files, and lesson 13's dashboard can train on them. "
+            "Without the files, load_sample_images() gives a ready-made set of the same shape."
         ) from error
     with h5py.File(train_path, "r") as f:
         train_x = np.array(f["train_set_x"][:])
