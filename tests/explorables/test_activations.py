@@ -1,7 +1,6 @@
 """Tests of the "activation-explorer" explorable: g(z) and g'(z) of the four activations."""
 
 import math
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -9,25 +8,7 @@ import pytest
 from nndl import activations, explorables
 from nndl.explorables.activations import activation_explorer
 
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def check_markup(html):
-    """The drawing parses as XML and follows the site's SVG rules; returns the <svg> root."""
-    root = ET.fromstring(html)
-    assert root.tag == f"{SVG}svg"
-    assert root.get("role") == "img"
-    assert root.get("viewBox") and root.get("width") and root.get("height")
-    assert (root.find(f"{SVG}title").text or "").strip()
-    assert (root.find(f"{SVG}desc").text or "").strip()
-    ids = [el.get("id") for el in root.iter() if el.get("id")]
-    assert len(ids) == len(set(ids)), "ids must be unique"
-    for el in root.iter():
-        assert el.tag not in (f"{SVG}script", f"{SVG}foreignObject")
-        for name, value in el.attrib.items():
-            assert name != "style" and not name.lower().startswith("on"), (el.tag, name)
-            assert "http" not in value or name == "xmlns", (el.tag, name, value)
-    return root
+from .svg_rules import SVG, check_drawing
 
 
 def words(root):
@@ -40,7 +21,7 @@ def test_the_default_view_is_the_sigmoid_at_z_1():
     assert view.data["activation"] == "sigmoid" and view.data["z"] == 1
     assert view.data["g"]["sigmoid"] == pytest.approx(s, rel=1e-12)
     assert view.data["dg"]["sigmoid"] == pytest.approx(s * (1 - s), rel=1e-12)
-    text = words(check_markup(view.html))
+    text = words(check_drawing(view.html))
     assert "g(z) = 0.7311" in text and "g'(z) = 0.1966" in text
     assert "g(z) = 0.7311" in view.summary
 
@@ -68,10 +49,10 @@ def test_at_the_kink_the_engines_choice_is_shown_and_explained():
     assert "no derivative" in relu.summary and "slope on the left" in relu.summary
     leaky = explorables.render("activation-explorer", {"activation": "leaky_relu", "z": 0})
     assert leaky.data["dg"]["leaky_relu"] == 0.01
-    text = words(check_markup(leaky.html))
+    text = words(check_drawing(leaky.html))
     assert "no derivative" in text and "0.01" in text
     # the slope is drawn as two pieces, not as a line through the jump
-    paths = [p.get("d") for p in check_markup(leaky.html).iter(f"{SVG}path") if p.get("stroke") == "#d04a5c"]
+    paths = [p.get("d") for p in check_drawing(leaky.html).iter(f"{SVG}path") if p.get("stroke") == "#d04a5c"]
     assert any(d.count("M") == 2 for d in paths)
     # the sigmoid has no kink and no such note
     assert "no derivative" not in explorables.render("activation-explorer", {"z": 0}).summary
@@ -84,8 +65,8 @@ def dashed_line_x(root):
 
 
 def test_the_marked_point_moves_with_z():
-    left = check_markup(explorables.render("activation-explorer", {"z": -3}).html)
-    right = check_markup(explorables.render("activation-explorer", {"z": 3}).html)
+    left = check_drawing(explorables.render("activation-explorer", {"z": -3}).html)
+    right = check_drawing(explorables.render("activation-explorer", {"z": 3}).html)
     assert dashed_line_x(left) < dashed_line_x(right)
     assert "g(z) = 0.04743" in words(left) and "g(z) = 0.9526" in words(right)
 
@@ -94,7 +75,7 @@ def test_all_four_on_the_same_axes():
     view = explorables.render("activation-explorer", {"activation": "all", "z": -1})
     assert set(view.data["g"]) == set(view.data["dg"]) == {"sigmoid", "tanh", "relu", "leaky_relu"}
     assert view.data["g"]["leaky_relu"] == pytest.approx(-0.01)
-    root = check_markup(view.html)
+    root = check_drawing(view.html)
     dots = [c for c in root.iter(f"{SVG}circle") if c.get("r") == "5"]
     assert len(dots) == 8  # each activation marked on both panels
     text = words(root)

@@ -1,6 +1,5 @@
 """Tests of the "computation-graph" explorable and of draw_graph (syllabus §3)."""
 
-import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -9,25 +8,7 @@ from nndl.explorables import computation_graph
 from nndl.explorables.computation_graph import MAX_NODES, draw_graph
 from nndl.graph import Value
 
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def check_markup(html):
-    """The drawing parses as XML and follows the site's SVG rules; returns the <svg> root."""
-    root = ET.fromstring(html)
-    assert root.tag == f"{SVG}svg"
-    assert root.get("role") == "img"
-    assert root.get("viewBox") and root.get("width") and root.get("height")
-    assert (root.find(f"{SVG}title").text or "").strip()
-    assert (root.find(f"{SVG}desc").text or "").strip()
-    ids = [el.get("id") for el in root.iter() if el.get("id")]
-    assert len(ids) == len(set(ids)), "ids must be unique"
-    for el in root.iter():
-        assert el.tag not in (f"{SVG}script", f"{SVG}foreignObject")
-        for name, value in el.attrib.items():
-            assert name != "style" and not name.lower().startswith("on"), (el.tag, name)
-            assert "http" not in value or name == "xmlns", (el.tag, name, value)
-    return root
+from .svg_rules import SVG, check_drawing
 
 
 def texts(root):
@@ -46,7 +27,7 @@ def test_the_worked_example_forward_and_backward():
     view = explorables.render("computation-graph")
     assert view.data["values"] == {"a": 5, "b": 3, "c": 2, "u": 6, "v": 11, "J": 33}
     assert view.data["grads"] == {"J": 1, "v": 3, "u": 3, "a": 3, "b": 6, "c": 9}
-    words = texts(check_markup(view.html))
+    words = texts(check_drawing(view.html))
     for text in ("33", "11", "6", "dJ/dv = 3", "dJ/du = 3", "dJ/da = 3", "dJ/db = 6", "dJ/dc = 9"):
         assert text in words, text
     assert "dJ/db = 9" not in words and "dJ/dc = 6" not in words  # the circulating mistake
@@ -58,12 +39,12 @@ def test_the_values_follow_the_sliders():
     view = explorables.render("computation-graph", {"a": "1", "b": 0.5, "c": -2})
     assert view.data["values"]["u"] == -1 and view.data["values"]["J"] == 3 * (1 + 0.5 * -2)
     assert view.data["grads"]["b"] == 3 * -2 and view.data["grads"]["c"] == 3 * 0.5
-    words = texts(check_markup(view.html))
+    words = texts(check_drawing(view.html))
     assert "dJ/db = −6" in words and "dJ/dc = 1.5" in words and "0" in words
 
 
 def test_inputs_on_the_left_each_step_after_its_inputs_and_backward_arrows():
-    root = check_markup(explorables.render("computation-graph").html)
+    root = check_drawing(explorables.render("computation-graph").html)
     xs = [node_x(root, h) for h in ("a", "u = b·c", "v = a + u", "J = 3·v")]
     assert xs == sorted(xs) and len(set(xs)) == 4
     assert node_x(root, "b") == node_x(root, "c") == xs[0]
@@ -91,7 +72,7 @@ def test_draw_graph_draws_a_readers_own_expression():
     view = draw_graph(K)
     assert view.data["grads"] == {"p": -1, "q": 4, "K": 1}  # dK/dp = q + 1: p is used twice
     assert len(view.data["edges"]) == 4
-    root = check_markup(view.html)
+    root = check_drawing(view.html)
     words = texts(root)
     assert "dK/dp = −1" in words and "dK/dq = 4" in words and "K = p·q + p" in words
     assert "dK/dp = −1" in view.summary
@@ -102,7 +83,7 @@ def test_formulas_are_written_with_the_brackets_they_need():
     L = ((x - 1) ** 2).tanh() * 2
     L.label = "L"
     L.backward()
-    words = texts(check_markup(draw_graph(L).html))
+    words = texts(check_drawing(draw_graph(L).html))
     assert "(x − 1)²" in words and "tanh((x − 1)²)" in words
 
 
@@ -113,7 +94,7 @@ def test_before_backward_the_values_are_drawn_and_the_reader_is_told():
     view = draw_graph(y, title="my graph")
     assert view.data["backward"] is False and "grads" not in view.data
     assert "not computed yet" in view.summary and "y.backward()" in view.summary
-    root = check_markup(view.html)
+    root = check_drawing(view.html)
     assert root.find(f"{SVG}title").text == "my graph"
     assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "nndl-graph-backward"]
     assert "−3" in texts(root)
@@ -127,7 +108,7 @@ def test_large_graphs_and_other_objects_are_refused():
     for _ in range((MAX_NODES - 1) // 2):  # each step adds a constant and a sum: 2 nodes
         y = y + 1
     assert len(y.topological_order()) <= MAX_NODES
-    check_markup(draw_graph(y).html)
+    check_drawing(draw_graph(y).html)
     with pytest.raises(ValueError, match=f"more than {MAX_NODES} nodes"):
         draw_graph(y + 1)
     with pytest.raises(TypeError, match="formula built with Value"):

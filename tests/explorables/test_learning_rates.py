@@ -1,28 +1,15 @@
 """Tests of the "learning-rates" explorable: cost curves for several α on one plot."""
 
 import json
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from nndl import explorables, shallow
 from nndl.explorables import learning_rates
 
-SVG = "{http://www.w3.org/2000/svg}"
+from .svg_rules import check_drawing
+
 FEW = 100  # iterations: enough to tell the learning rates apart, quick inside Pyodide too
-
-
-def check_markup(html):
-    """The drawing parses as XML and follows the site's SVG rules."""
-    root = ET.fromstring(html)
-    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
-    assert root.get("viewBox") and root.get("width") and root.get("height")
-    assert (root.find(f"{SVG}title").text or "").strip()
-    assert (root.find(f"{SVG}desc").text or "").strip()
-    for el in root.iter():
-        assert el.tag != f"{SVG}script"
-        for name in el.attrib:
-            assert name != "style" and not name.lower().startswith("on"), (el.tag, name)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +64,7 @@ def test_a_good_rate_falls_a_tiny_one_crawls_and_a_huge_one_diverges():
     assert f"α = 20 diverged at iteration {huge['iterations_run'] - 1}" in view.summary
     assert "try a smaller learning rate, such as α = 2." in view.summary
 
-    check_markup(view.html)
+    check_drawing(view.html)
     assert "α = 20 (diverged)" in view.html  # the plot's legend says it too
     assert view.html.count("nndl-series-") >= 2 * 3  # three curves, each in the legend too
     json.loads(view._repr_mimebundle_()["application/json"])
@@ -97,7 +84,7 @@ def test_absurd_rates_diverge_without_crashing():
                                                  "iterations": FEW})
     assert all(r["diverged"] for r in view.data["runs"])
     assert view.summary.count("diverged at iteration") == 2
-    check_markup(view.html)
+    check_drawing(view.html)
 
 
 def test_each_rate_trains_once(monkeypatch):

@@ -1,34 +1,13 @@
 """Tests of the "planar-boundary" explorable: logistic regression against a 2-layer network."""
 
 import json
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from nndl import explorables, logistic, shallow
 from nndl.explorables import planar
 
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def check_markup(html):
-    """The drawing parses as XML and follows the site's SVG rules; returns its <svg> elements."""
-    root = ET.fromstring(html)
-    svgs = [root] if root.tag == f"{SVG}svg" else root.findall(f"{SVG}svg")
-    assert svgs, "no <svg> in the view"
-    for svg in svgs:
-        assert svg.get("role") == "img"
-        assert svg.get("viewBox") and svg.get("width") and svg.get("height")
-        assert (svg.find(f"{SVG}title").text or "").strip()
-        assert (svg.find(f"{SVG}desc").text or "").strip()
-    ids = [el.get("id") for el in root.iter() if el.get("id")]
-    assert len(ids) == len(set(ids)), "ids must be unique"
-    for el in root.iter():
-        assert el.tag not in (f"{SVG}script", f"{SVG}foreignObject", "script")
-        for name, value in el.attrib.items():
-            assert name != "style" and not name.lower().startswith("on"), (el.tag, name)
-            assert "http" not in value or name == "xmlns", (el.tag, name, value)
-    return svgs
+from .svg_rules import SVG, check_svgs
 
 
 @pytest.fixture
@@ -55,7 +34,7 @@ def test_on_the_flower_the_network_beats_logistic_regression():
 
 def test_the_drawing_is_two_small_accessible_panels():
     view = explorables.render("planar-boundary")
-    svgs = check_markup(view.html)
+    svgs = check_svgs(view.html)
     assert len(svgs) == 2
     assert len(view.html.encode()) < 150_000
     # Runs of equal cells are merged: far fewer rectangles than the GRID × GRID cells.

@@ -1,7 +1,6 @@
 """Tests of the "symmetry" explorable: zero versus small random initialization of W1."""
 
 import json
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -9,27 +8,7 @@ import pytest
 from nndl import explorables, shallow
 from nndl.explorables import symmetry
 
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def check_markup(html):
-    """The drawing parses as XML and follows the site's SVG rules; returns its <svg> elements."""
-    root = ET.fromstring(html)
-    svgs = [root] if root.tag == f"{SVG}svg" else root.findall(f"{SVG}svg")
-    assert svgs, "no <svg> in the view"
-    for svg in svgs:
-        assert svg.get("role") == "img"
-        assert svg.get("viewBox") and svg.get("width") and svg.get("height")
-        assert (svg.find(f"{SVG}title").text or "").strip()
-        assert (svg.find(f"{SVG}desc").text or "").strip()
-    ids = [el.get("id") for el in root.iter() if el.get("id")]
-    assert len(ids) == len(set(ids)), "ids must be unique"
-    for el in root.iter():
-        assert el.tag not in (f"{SVG}script", f"{SVG}foreignObject", "script")
-        for name, value in el.attrib.items():
-            assert name != "style" and not name.lower().startswith("on"), (el.tag, name)
-            assert "http" not in value or name == "xmlns", (el.tag, name, value)
-    return svgs
+from .svg_rules import check_svgs
 
 
 def test_from_zeros_every_unit_stays_a_copy_of_the_first_at_every_iteration():
@@ -73,7 +52,7 @@ def test_the_view_says_which_units_are_equal():
     assert "from small random weights, the 4 units differ" in view.summary
     W1 = np.array(view.data["zeros"]["W1"])
     np.testing.assert_array_equal(W1, symmetry.trajectory("sigmoid", "zeros")[-1].parameters["W1"])
-    svgs = check_markup(view.html)
+    svgs = check_svgs(view.html)
     assert len(svgs) == 2
     assert "all 4 rows equal" in view.html and "the 4 rows differ" in view.html
     json.dumps(json.loads(view._repr_mimebundle_()["application/json"]))  # JSON-ready data
@@ -86,7 +65,7 @@ def test_the_view_at_the_start_and_with_tanh():
     tanh = explorables.render("symmetry", {"activation": "tanh", "iteration": 300})
     assert "From zeros only b2 has moved: b2 = 0.0050." in tanh.summary
     assert tanh.data["zeros"]["still_zero"] == ["W1", "b1", "W2"]
-    check_markup(tanh.html)
+    check_svgs(tanh.html)
 
 
 def test_scrubbing_reuses_the_training(monkeypatch):

@@ -1,6 +1,5 @@
 """Tests of the "vectorization-race" explorable: a Python loop against np.dot, timed."""
 
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -8,31 +7,13 @@ import pytest
 from nndl import explorables
 from nndl.explorables import vectorization
 
-SVG = "{http://www.w3.org/2000/svg}"
+from .svg_rules import SVG, check_drawing
 
 
 @pytest.fixture(autouse=True)
 def quick_timing(monkeypatch):
     """Time short runs only, so that the tests stay fast (in Pyodide too)."""
     monkeypatch.setattr(vectorization, "MIN_SECONDS", 0.002)
-
-
-def check_markup(html):
-    """The drawing parses as XML and follows the site's SVG rules; returns the <svg> root."""
-    root = ET.fromstring(html)
-    assert root.tag == f"{SVG}svg"
-    assert root.get("role") == "img"
-    assert root.get("viewBox") and root.get("width") and root.get("height")
-    assert (root.find(f"{SVG}title").text or "").strip()
-    assert (root.find(f"{SVG}desc").text or "").strip()
-    ids = [el.get("id") for el in root.iter() if el.get("id")]
-    assert len(ids) == len(set(ids)), "ids must be unique"
-    for el in root.iter():
-        assert el.tag not in (f"{SVG}script", f"{SVG}foreignObject")
-        for name, value in el.attrib.items():
-            assert name != "style" and not name.lower().startswith("on"), (el.tag, name)
-            assert "http" not in value or name == "xmlns", (el.tag, name, value)
-    return root
 
 
 def words(root):
@@ -54,13 +35,13 @@ def test_a_race_times_both_and_the_results_agree():
     assert data["c_dot"] > 0  # random numbers in [0, 1): about n / 4
     assert data["loop_s"] > 0 and data["dot_s"] > 0
     assert data["ratio"] == pytest.approx(data["loop_s"] / data["dot_s"]) and data["ratio"] > 0
-    text = words(check_markup(view.html))
+    text = words(check_drawing(view.html))
     assert "np.dot" in text and "Python loop" in text and "✓ both give c" in text
     assert "×" in text and "×" in view.summary and "n = 2 000" in view.summary
 
 
 def test_the_bars_share_one_scale():
-    root = check_markup(vectorization.vectorization_race(n=1000).html)
+    root = check_drawing(vectorization.vectorization_race(n=1000).html)
     data_bars = [r for r in root.iter(f"{SVG}rect") if r.get("fill") not in (None, "none")]
     loop_bar, dot_bar = (float(r.get("width")) for r in data_bars)
     assert loop_bar > dot_bar > 0
@@ -76,7 +57,7 @@ def test_before_the_race_no_numbers_are_made_up():
     view = explorables.render("vectorization-race", initial=True)
     assert view.data == {"raced": False, "n": 1_000_000}
     assert "Press Race" in view.summary
-    text = words(check_markup(view.html))
+    text = words(check_drawing(view.html))
     assert "Press Race" in text and "?" in text
     assert " ms" not in text and "×" not in text and "µs" not in text
 
