@@ -106,12 +106,14 @@ CELL_BUNDLE_STAMP := build/assets/.nndl-bundled
 SITE_PORT := 8000
 
 # The cells' ES modules bundled with CodeMirror: cells.js for the pages, worker.js for the Python
-# worker (cell_runner.py is bundled into it as text).
-$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES)
+# worker (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
+# the worker checks every runtime file against the sha256 recorded when the runtime was built).
+$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST)
 	rm -rf $(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/cells.js docs/javascripts/worker.js \
 	  docs/javascripts/maths.js \
 	  --bundle --format=esm --target=es2022 --minify --sourcemap --loader:.py=text \
+	  --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
 	  --loader:.woff2=file --loader:.woff=file --loader:.ttf=file --asset-names=fonts/[name] \
 	  --log-level=warning --outdir=$(CELL_BUNDLE)
 	@touch $@

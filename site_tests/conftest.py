@@ -39,11 +39,12 @@ PYTHON_TIMEOUT_MS = 60_000
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """site/ under BASE_PATH; anything else is 404, as it would be on GitHub Pages."""
 
+    root = SITE  # the folder served
     isolated = False  # send COOP/COEP, making pages cross-origin isolated
     requests = None  # list of paths served, shared by the server's handlers
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, directory=str(SITE), **kwargs)
+        super().__init__(*args, directory=str(self.root), **kwargs)
 
     def do_GET(self):
         path = urlsplit(self.path).path
@@ -62,7 +63,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         addresses come from site_url at build time. The published site is built with its own
         address (NNDL_SITE_URL); this server stands for that address, so the sitemap it serves
         names the pages where this server serves them."""
-        text = (SITE / "sitemap.xml").read_text(encoding="utf-8")
+        text = (self.root / "sitemap.xml").read_text(encoding="utf-8")
         locations = re.findall(r"<loc>(.*?)</loc>", text)
         prefix = locations[0]
         for location in locations:
@@ -94,11 +95,14 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 class SiteServer:
-    def __init__(self, isolated):
+    """A server of the built site (or of a copy of it, `root`) on a free port of 127.0.0.1."""
+
+    def __init__(self, isolated=False, root=SITE):
         if not (SITE / "index.html").is_file() or not (SITE / "pyodide").is_dir():
             pytest.exit("site/ is not built: run `make test-site` (or `make site` first)", 2)
         self.requests = []
-        handler = type("Handler", (SiteHandler,), {"isolated": isolated, "requests": self.requests})
+        attributes = {"root": Path(root), "isolated": isolated, "requests": self.requests}
+        handler = type("Handler", (SiteHandler,), attributes)
         self.httpd = QuietServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

@@ -253,8 +253,8 @@ def test_stop_without_isolation_restarts_python_and_restores_the_cells(open_page
 def test_stop_with_the_interrupt_buffer_keeps_python(open_page, isolated_server):
     cells = open_page(isolated_server.url + "demo/")
     assert cells.page.evaluate("crossOriginIsolated")
-    wasm_before = sum(p.endswith("/pyodide.asm.wasm") for p in isolated_server.requests)
     assert stop_infinite_loop(cells) < 2.0
+    wasm_before = sum(p.endswith("/pyodide.asm.wasm") for p in isolated_server.requests)
     expect(cells[4].output.locator(".nndl-notice")).to_contain_text("KeyboardInterrupt")
     cells[1].set_code("print(n_x, x > 0)")  # the loop's own variable survives the interrupt
     assert cells[1].run_and_wait() == "12288 True"

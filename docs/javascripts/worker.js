@@ -1,12 +1,16 @@
 // The Python worker: Pyodide, NumPy and nndl in a Web Worker, so the page never freezes.
 //
 // Start-up is a sequence of named stages, each its own small function (as in Pyodide's own
-// loader): countDownloads → importPyodide → startPython → loadEngine → installRunner. The page
+// loader): watchDownloads → importPyodide → startPython → loadEngine → installRunner. The page
 // talks to this worker only through the messages of protocol.js; runs execute one at a time, in
 // the order they arrive. The Python side of running a cell lives in cell_runner.py.
 
 import { check, message } from "./protocol.js";
 import RUNNER_SOURCE from "./cell_runner.py";
+// build/runtime/runtime-manifest.json, bundled in (the Makefile aliases this name to it): the
+// sha256 of every runtime file, written when the runtime was built and checked against the
+// official lock. The worker refuses any file whose bytes differ.
+import RUNTIME_MANIFEST from "nndl-runtime-manifest";
 
 const RUNNER_DIR = "/nndl-runtime";
 const RUNNER_MODULE = "_nndl_cells";
@@ -23,7 +27,7 @@ self.onmessage = ({ data }) => {
   const msg = check(data);
   if (msg.type === "init") {
     if (!startup) startup = start(msg);
-    startup.catch((error) => post("failed", { message: describe(error) }));
+    startup.catch(reportFailure);
   } else if (msg.type === "run") {
     work = work.then(() => startup).then(() => runCell(msg), () => {});
   } else if (msg.type === "forget") {
@@ -33,7 +37,7 @@ self.onmessage = ({ data }) => {
 
 async function start({ runtimeURL, interruptBuffer: buffer }) {
   const t0 = performance.now();
-  countDownloads();
+  watchDownloads(runtimeURL);
   const loadPyodide = await importPyodide(runtimeURL);
   pyodide = await startPython(loadPyodide, runtimeURL);
   if (buffer) {
@@ -57,9 +61,11 @@ let stage = "download";
 let detail = "Downloading Python";
 let lastReport = 0;
 let started = false; // after "ready", downloads (OpenBLAS, loaded on demand) are not start-up
+let failureReported = false;
 
 function report(force = false) {
-  if (started) return; // a progress message would put the page back into "starting"
+  // After "ready" or "failed", a progress message would put the page back into "starting".
+  if (started || failureReported) return;
   const now = performance.now();
   if (!force && now - lastReport < 100) return;
   lastReport = now;
@@ -79,16 +85,31 @@ function setStage(name, words) {
   report(true);
 }
 
-/** Wrap fetch so that each response's bytes are counted as they stream in. Pyodide fetches the
- *  interpreter, the standard library, the lock file and the wheels through it. The count reads a
- *  clone, so Pyodide still gets the browser's own response (and WebAssembly its code cache). */
-function countDownloads() {
+/** Wrap fetch so that every runtime file is checked and each response's bytes are counted as
+ *  they stream in. Pyodide fetches the interpreter, the standard library, the lock file and the
+ *  wheels through it.
+ *  - Check: a request for a file of the runtime folder carries its sha256 as Subresource
+ *    Integrity, so the browser refuses bytes that differ from the build. A refused, missing or
+ *    unreachable file becomes an error naming the file, and start-up fails at once with it:
+ *    Pyodide's own loader would otherwise wait forever for a WebAssembly module that never comes.
+ *  - Count: the count reads a clone, so Pyodide still gets the browser's own response (and
+ *    WebAssembly its code cache). */
+function watchDownloads(runtimeURL) {
   const realFetch = self.fetch.bind(self);
-  self.fetch = async (input, init) => {
-    const response = await realFetch(input, init);
+  const checkedFetch = async (url, input, init) => {
+    const name = url.pathname.split("/").pop();
+    const integrity = url.href.startsWith(runtimeURL) ? INTEGRITY.get(name) : undefined;
+    let response;
+    try {
+      response = await realFetch(input, integrity ? { ...init, integrity } : init);
+    } catch (error) {
+      if (!integrity) throw error;
+      throw runtimeFileError(name, await diagnose(url, realFetch));
+    }
+    if (integrity && !response.ok) {
+      throw runtimeFileError(name, `is missing from the site (the server answered ${response.status})`);
+    }
     if (!response.ok || !response.body) return response;
-    const name = new URL(typeof input === "string" ? input : input.url, self.location.href)
-      .pathname.split("/").pop();
     const file = {
       stage: name.endsWith(".whl") ? "packages" : "download",
       loaded: 0,
@@ -98,6 +119,43 @@ function countDownloads() {
     count(response.clone().body.getReader(), file);
     return response;
   };
+  self.fetch = (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
+    return checkedFetch(url, input, init);
+  };
+}
+
+/** The runtime's files as Subresource Integrity values: name → "sha256-<base64>". */
+const INTEGRITY = new Map(
+  Object.entries(RUNTIME_MANIFEST.files).map(([name, { sha256 }]) => [
+    name,
+    "sha256-" + btoa(String.fromCharCode(...sha256.match(/../g).map((byte) => parseInt(byte, 16)))),
+  ]),
+);
+
+/** Why a checked download failed: fetch only says "failed", so ask again without the check. */
+async function diagnose(url, realFetch) {
+  try {
+    const response = await realFetch(url, { cache: "no-store" });
+    if (!response.ok) return `is missing from the site (the server answered ${response.status})`;
+    return "is damaged: its bytes differ from the ones this site was built with (a download cut short, or an incomplete copy of the site)";
+  } catch {
+    return "could not be downloaded: the site cannot be reached (are you offline?)";
+  }
+}
+
+/** An error about one runtime file. During start-up it is reported to the page at once. */
+function runtimeFileError(name, words) {
+  const error = new Error(`the file ${name} of the Python runtime ${words}`);
+  if (!started) reportFailure(error);
+  return error;
+}
+
+/** Tell the page that Python could not start (once: the first reason is the telling one). */
+function reportFailure(error) {
+  if (failureReported) return;
+  failureReported = true;
+  post("failed", { message: describe(error) });
 }
 
 async function count(reader, file) {
@@ -118,10 +176,22 @@ async function count(reader, file) {
 
 async function importPyodide(runtimeURL) {
   setStage("download", "Downloading Python");
-  const url = new URL("pyodide.mjs", runtimeURL).href;
+  // import() takes no integrity, so both scripts are first fetched through the checked fetch, in
+  // parallel; each import then finds its verified bytes in the browser's cache. Importing the
+  // core script here also tells loadPyodide not to load it again.
+  const [loader, core] = ["pyodide.mjs", "pyodide.asm.js"].map((name) => new URL(name, runtimeURL).href);
+  const verified = [loader, core].map((url) => self.fetch(url));
+  verified[1].catch(() => {}); // reported when awaited below (and at once by the checked fetch)
+  await verified[0];
+  const module = await importScript(loader);
+  await verified[1];
+  await importScript(core);
+  return module.loadPyodide;
+}
+
+async function importScript(url) {
   try {
-    const module = await import(/* webpackIgnore: true */ url);
-    return module.loadPyodide;
+    return await import(/* webpackIgnore: true */ url);
   } catch (error) {
     throw new Error(`could not load ${url} (${error.message})`);
   }

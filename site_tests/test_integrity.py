@@ -1,0 +1,107 @@
+"""A damaged or incomplete runtime in the built site: the reader is told which file, at once.
+
+Each test serves a copy of site/ with one runtime file damaged (a byte changed) or missing, runs
+a cell, and expects the cell and the page's status line to say that Python could not start and
+which file is at fault — within the usual wait for Python, never an endless "Starting Python".
+The worker checks every runtime file against the sha256 bundled into it when the site was built
+(docs/javascripts/worker.js), so a changed byte is caught even where the size stays the same.
+"""
+
+import shutil
+
+import pytest
+from conftest import BASE_PATH, PYTHON_TIMEOUT_MS, SITE, Cells, PageWatch, SiteServer
+from playwright.sync_api import expect
+
+RUNTIME = SITE / "pyodide"
+
+
+def numpy_wheel():
+    return next(RUNTIME.glob("numpy-*.whl")).name
+
+
+def damage(path):
+    """Change one byte in the middle of the file: same size, different sha256."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def remove(path):
+    path.unlink()
+
+
+CASES = {
+    # The interpreter: without the check, Pyodide's loader waits forever for this module.
+    "damaged pyodide.asm.wasm": ("pyodide.asm.wasm", damage, "is damaged"),
+    # Scripts the worker imports: checked by fetching them before the import.
+    "damaged pyodide.asm.js": ("pyodide.asm.js", damage, "is damaged"),
+    "missing pyodide.mjs": ("pyodide.mjs", remove, "is missing from the site (the server answered 404)"),
+    "missing python_stdlib.zip": ("python_stdlib.zip", remove, "is missing from the site"),
+    # A package wheel, loaded after the interpreter has started.
+    "damaged NumPy wheel": (numpy_wheel, damage, "is damaged"),
+}
+
+
+@pytest.fixture
+def damaged_site(request, tmp_path):
+    """A server of a copy of the site with one runtime file harmed, and that file's name."""
+    name, harm, words = CASES[request.param]
+    name = name() if callable(name) else name
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    harm(root / "pyodide" / name)
+    server = SiteServer(root=root)
+    yield server, name, words
+    server.close()
+
+
+@pytest.mark.parametrize("damaged_site", list(CASES), indirect=True)
+def test_a_damaged_or_missing_runtime_file_is_named_and_the_edit_is_kept(browser, damaged_site):
+    server, name, words = damaged_site
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(context, page)
+    page.goto(server.url + "demo/")
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    cell = Cells(page)[1]
+    cell.set_code("print('my own edit')")
+    cell.run()
+
+    cell.expect_state("error", timeout=PYTHON_TIMEOUT_MS)
+    message = f"the file {name} of the Python runtime {words}"
+    expect(cell.output).to_contain_text("Python could not start")
+    expect(cell.output).to_contain_text(message)
+    status = page.get_by_role("status").filter(has_text="Python could not start")
+    expect(status).to_contain_text(message)
+    assert cell.code() == "print('my own edit')", "the reader's edit was lost"
+    assert watch.foreign_requests() == []
+    context.close()
+
+
+def test_a_repaired_site_starts_when_run_is_pressed_again(browser, tmp_path):
+    """A file that was missing (a deployment caught half-way) and is there again: Run retries."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    stdlib = root / "pyodide" / "python_stdlib.zip"
+    kept = stdlib.rename(tmp_path / stdlib.name)
+    server = SiteServer(root=root)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "demo/")
+        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+        cell = Cells(page)[1]
+        cell.set_code("print(6 * 7)")
+        cell.run()
+        cell.expect_state("error")
+        expect(cell.output).to_contain_text("python_stdlib.zip of the Python runtime is missing")
+
+        kept.rename(stdlib)
+        cell.run()
+        cell.expect_state("done")
+        assert cell.text() == "42"
+        assert f"{BASE_PATH}pyodide/python_stdlib.zip" in server.requests
+        context.close()
+    finally:
+        server.close()
