@@ -1,7 +1,7 @@
 // The Python worker: Pyodide, NumPy and nndl in a Web Worker, so the page never freezes.
 //
 // Start-up is a sequence of named stages, each its own small function (as in Pyodide's own
-// loader): watchDownloads → importPyodide → startPython → loadEngine → installRunner. The page
+// loader): watchDownloads → startDownloads → importPyodide → startPython → loadEngine → installRunner. The page
 // talks to this worker only through the messages of protocol.js; runs execute one at a time, in
 // the order they arrive. The Python side of running a cell lives in cell_runner.py.
 
@@ -38,6 +38,7 @@ self.onmessage = ({ data }) => {
 async function start({ runtimeURL, interruptBuffer: buffer }) {
   const t0 = performance.now();
   watchDownloads(runtimeURL);
+  startDownloads(runtimeURL);
   const loadPyodide = await importPyodide(runtimeURL);
   pyodide = await startPython(loadPyodide, runtimeURL);
   if (buffer) {
@@ -121,8 +122,28 @@ function watchDownloads(runtimeURL) {
   };
   self.fetch = (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
-    return checkedFetch(url, input, init);
+    const response = early.get(url.href);
+    if (!response) return checkedFetch(url, input, init);
+    early.delete(url.href);
+    return response;
   };
+}
+
+/** Downloads started before anyone asked for them: URL → promise of the checked response. */
+const early = new Map();
+
+/** Ask for the big runtime files at once. Pyodide's loader asks for them one after the other
+ *  (the interpreter, then the standard library, then the wheels once Python runs); started here
+ *  they download while the loader starts up, and its first fetch of each gets the response
+ *  already on its way. */
+function startDownloads(runtimeURL) {
+  const wheels = [...INTEGRITY.keys()].filter((name) => /^(numpy|nndl)-.*\.whl$/.test(name));
+  for (const name of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", ...wheels]) {
+    const url = new URL(name, runtimeURL).href;
+    const response = self.fetch(url);
+    response.catch(() => {}); // a failure is reported at once by the checked fetch
+    early.set(url, response);
+  }
 }
 
 /** The runtime's files as Subresource Integrity values: name → "sha256-<base64>". */
