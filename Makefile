@@ -95,7 +95,8 @@ test-counts: test-engine test-pyodide
 
 # --- The site: mkdocs build into site/ with the runtime inside, served and tested in Chromium ---
 #   make site        site/: the lessons (MkDocs Material), the cells' browser code in
-#                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by docs/hooks/cells.py)
+#                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by docs/hooks/cells.py),
+#                    and the service worker for offline use, site/sw.js (docs/hooks/offline.py)
 #   make serve       build, then serve site/ at http://127.0.0.1:8000/
 #   make test-site   Playwright drives Debian's Chromium against site/ served under /nndl/
 # NNDL_SITE_URL=https://<owner>.github.io/<repository>/ make site builds for where it is published.

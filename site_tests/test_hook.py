@@ -1,6 +1,9 @@
 """The ```pycell fence of docs/hooks/cells.py, rendered by Python-Markdown as MkDocs does."""
 
+import hashlib
 import importlib.util
+import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -60,3 +63,82 @@ def test_the_built_site_is_complete_and_its_sources_are_not_shipped_twice():
     demo = (site / "demo" / "index.html").read_text(encoding="utf-8")
     assert '<script src="../assets/nndl/cells.js" type="module"></script>' in demo
     assert "fonts.googleapis.com" not in demo and "cdn.jsdelivr" not in demo
+
+
+# ---- docs/hooks/offline.py: the service worker's manifest -------------------------------------
+
+spec = importlib.util.spec_from_file_location("offline_hook", ROOT / "docs" / "hooks" / "offline.py")
+offline = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(offline)
+
+
+def small_site(folder):
+    """The files the offline hook needs, and a few it must leave out."""
+    lock = {"packages": {
+        "nndl": {"file_name": "nndl-0.1.0-py3-none-any.whl", "depends": ["numpy"]},
+        "numpy": {"file_name": "numpy.whl", "depends": []},
+        "openblas": {"file_name": "openblas.zip", "depends": []},
+    }}
+    files = {
+        "index.html": "<p>home</p>", "offline/index.html": "<p>offline</p>",
+        "search/search_index.json": '{"config": {"lang": ["en"]}, "docs": []}',
+        "sitemap.xml": "<urlset><url><loc>https://example.org/course/</loc></url></urlset>",
+        "sitemap.xml.gz": "zz", "assets/nndl/worker.js": "w", "assets/nndl/cells.js.map": "{}",
+        "assets/nndl/fonts/KaTeX_Main-Regular.woff2": "f2", "assets/nndl/fonts/KaTeX_Main-Regular.ttf": "t",
+        "assets/javascripts/lunr/min/lunr.de.min.js": "de",
+        "pyodide/pyodide-lock.json": json.dumps(lock), "pyodide/runtime-manifest.json": "{}",
+    }
+    for name in (*offline.RUNTIME_CORE[:-1], "nndl-0.1.0-py3-none-any.whl", "numpy.whl", "openblas.zip"):
+        files[f"pyodide/{name}"] = name
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+
+
+def test_the_manifest_lists_what_a_reader_needs_with_sizes_and_hashes(tmp_path):
+    small_site(tmp_path)
+    data = offline.manifest(tmp_path, "https://example.org/course/")
+    files = data["files"]
+    assert "index.html" in files and "pyodide/openblas.zip" in files
+    assert files["index.html"] == {"size": 11, "sha256": hashlib.sha256(b"<p>home</p>").hexdigest()}
+    for left_out in ("sitemap.xml.gz", "assets/nndl/cells.js.map", "pyodide/runtime-manifest.json",
+                     "assets/nndl/fonts/KaTeX_Main-Regular.ttf", "assets/javascripts/lunr/min/lunr.de.min.js"):
+        assert left_out not in files, left_out
+    # The sitemap is hashed with its own address written "{root}", as the service worker does.
+    expected = b"<urlset><url><loc>{root}</loc></url></urlset>"
+    assert files["sitemap.xml"]["sha256"] == hashlib.sha256(expected).hexdigest()
+    assert data["runtime"][:2] == ["assets/nndl/worker.js", "pyodide/pyodide.mjs"]
+    assert "pyodide/numpy.whl" in data["runtime"] and "pyodide/openblas.zip" not in data["runtime"]
+    assert data["shell"] == ["offline/index.html", "search/search_index.json", "sitemap.xml"]
+
+
+def test_the_version_and_the_worker_change_with_any_file(tmp_path):
+    small_site(tmp_path)
+    first = offline.write_worker(tmp_path)
+    worker = (tmp_path / "sw.js").read_text(encoding="utf-8")
+    assert offline.PLACEHOLDER not in worker and first["version"] in worker
+    assert offline.manifest(tmp_path)["version"] == first["version"]  # sw.js is not in it
+    (tmp_path / "pyodide" / "numpy.whl").write_text("numpy, rebuilt", encoding="utf-8")
+    second = offline.write_worker(tmp_path)
+    assert second["version"] != first["version"]
+    assert (tmp_path / "sw.js").read_text(encoding="utf-8") != worker
+
+
+def test_a_site_without_its_offline_page_stops_the_build(tmp_path):
+    small_site(tmp_path)
+    (tmp_path / "offline" / "index.html").unlink()
+    with pytest.raises(FileNotFoundError, match="offline/index.html"):
+        offline.manifest(tmp_path)
+
+
+def test_the_built_site_has_its_worker_at_the_root_with_its_manifest():
+    site = ROOT / "site"
+    worker = (site / "sw.js").read_text(encoding="utf-8")
+    data = json.loads(re.search(r"const MANIFEST = (\{.*?\});\n", worker).group(1))
+    pages = {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
+    assert pages <= set(data["files"])
+    for path in ("pyodide/pyodide.asm.wasm", "pyodide/openblas-0.3.26.zip", "search/search_index.json"):
+        assert path in data["files"], path
+    entry = data["files"]["pyodide/pyodide.asm.wasm"]
+    wasm = (site / "pyodide" / "pyodide.asm.wasm").read_bytes()
+    assert entry == {"size": len(wasm), "sha256": hashlib.sha256(wasm).hexdigest()}

@@ -15,6 +15,7 @@
 import { mountDashboards } from "./dashboard.js";
 import { createEditor } from "./editor.js";
 import { mountExplorables } from "./explorables.js";
+import { mountOffline } from "./offline.js";
 import { OutputArea, h } from "./output.js";
 import { mountProgress, recordRun } from "./progress.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
@@ -475,6 +476,7 @@ function mount() {
   mountExplorables(pageKey());
   mountDashboards(pageKey());
   mountProgress(); // the course map's progress, on the home page
+  mountOffline(); // the service worker, and the "Make available offline" control
   const roots = [...document.querySelectorAll(".nndl-cell")];
   if (session && roots.length === session.roots.length && roots.every((root, i) => root === session.roots[i])) {
     return; // the same page again
