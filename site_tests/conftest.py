@@ -154,11 +154,12 @@ class PageWatch:
             self.errors.append(f"error: {message.text}")
 
     def foreign_requests(self):
-        """Requests for anything but this machine's test servers (data: URLs are not requests)."""
+        """Requests for anything but this machine's test servers (data: URLs are not requests,
+        and blob: URLs name the page's own memory, such as a cell's output being downloaded)."""
         return [
             url
             for url in self.requests
-            if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"
+            if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname != "127.0.0.1"
         ]
 
 

@@ -9,6 +9,7 @@ import importlib.util
 import json
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ RUNNER = Path(__file__).resolve().parent.parent / "docs" / "javascripts" / "cell
 @pytest.fixture
 def runner():
     """A fresh copy of the runner, set up with a recording emit; Python's globals restored after."""
-    saved = sys.stdout, sys.stderr, time.sleep, nndl_display.set_publisher(None)
+    saved = sys.stdout, sys.stderr, time.sleep, nndl_display.set_publisher(None), warnings.showwarning
     spec = importlib.util.spec_from_file_location("_nndl_cells_under_test", RUNNER)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -32,6 +33,7 @@ def runner():
     finally:
         sys.stdout, sys.stderr, time.sleep = saved[:3]
         nndl_display.set_publisher(saved[3])
+        warnings.showwarning = saved[4]
 
 
 def run(runner, code, cell=1, ns="page#1", run_id=1):
@@ -90,8 +92,22 @@ def test_output_beyond_a_million_characters_keeps_the_end(runner):
     runner._sends.last = float("inf")
     run(runner, "import sys\nsys.stdout.write('y' * 1_500_000 + 'end')")
     [(kind, payload)] = runner.messages
-    assert payload["text"].startswith("[… output trimmed]\n") and payload["text"].endswith("yend")
-    assert len(payload["text"]) < 250_000
+    assert payload["text"].startswith(
+        "[… 0 lines (1,300,003 characters) of output dropped here: they came faster than the page "
+        "could take them]\n")
+    assert payload["text"].endswith("yend") and len(payload["text"]) < 250_000
+
+
+def test_dropped_output_is_counted_in_whole_lines(runner):
+    runner._sends.tokens = 0
+    runner._sends.last = float("inf")
+    run(runner, "for i in range(300_000):\n    print(f'{i:06}')")  # 2.1 million characters
+    [(kind, payload)] = runner.messages
+    note, first, *rest = payload["text"].split("\n")
+    dropped = int(first)  # the kept text starts with a whole line
+    assert note == (f"[… {dropped:,} lines ({dropped * 7:,} characters) of output dropped here: "
+                    "they came faster than the page could take them]")
+    assert rest[-2:] == ["299999", ""]
 
 
 def test_display_sends_rich_objects_in_order_with_the_output(runner):
@@ -196,3 +212,31 @@ def test_the_first_cell_that_trains_a_model_is_what_loads_the_browsers_blas(runn
     for code in quiet:
         assert not runner._imports_training(code), code
     assert not runner._needs_blas("import nndl.deep")  # only in Pyodide (sys.platform emscripten)
+
+
+def test_running_out_of_memory_comes_with_a_hint_for_learners(runner):
+    ending = run(runner, "raise MemoryError()")
+    assert ending["ename"] == "MemoryError" and ending["hint"] == runner.MEMORY_HINT
+    assert "at most 4 GB" in ending["hint"] and "del x" in ending["hint"]
+    # NumPy on 32-bit WebAssembly: more bytes than the address space has.
+    ending = run(runner, "raise ValueError('array is too big; `arr.size * arr.dtype.itemsize` is larger')")
+    assert ending["hint"] == runner.TOO_BIG_HINT
+    assert "hint" not in run(runner, "raise ValueError('shapes do not match')")
+
+
+@pytest.mark.filterwarnings("default")  # as in the browser, not the test suite's "error"
+def test_warnings_show_kind_and_message_and_again_in_every_run(runner):
+    code = (
+        "import warnings\nfrom nndl.training import gradient_descent\n"
+        "h = gradient_descent(lambda i: 10.0 ** i, 5, learning_rate=10)\n"
+        "warnings.warn_explicit('inside a library', UserWarning,\n"
+        "                       '/lib/python3.12/site-packages/nndl/deep.py', 12)"
+    )
+    for _ in range(2):
+        runner.messages.clear()
+        run(runner, code, cell=3)
+        stderr = "".join(payload["text"] for kind, payload in runner.messages if kind == "stderr")
+        first, second = stderr.splitlines()
+        assert first.startswith("Cell 3, line 3: TrainingDivergedWarning: Training diverged at iteration 2")
+        assert "Try a smaller learning rate, for example α = 1." in first
+        assert second == "UserWarning: inside a library"  # not the library's file the reader did not write

@@ -10,7 +10,11 @@ calls :func:`setup` once with a function that posts messages to the page, and th
 - ``print`` streams to the page line by line while the cell runs (``stdout`` / ``stderr``);
 - ``display(obj)`` (also ``nndl.display.display``) shows a rich object at once;
 - an exception comes back as Python's traceback trimmed to the cells' own frames (plus, when it
-  was raised inside a library, the library line that raised), with the failing line's number;
+  was raised inside a library, the library line that raised), with the failing line's number,
+  and for errors whose message alone does not tell a learner what to do (running out of memory),
+  a hint;
+- a warning (nndl's TrainingDivergedWarning…) is printed to stderr as its kind and message, and
+  again in every run that triggers it, not only the first time;
 - top-level ``await`` works.
 
 Nothing here imports ``js``: the page is reached only through the ``emit`` function given to
@@ -26,6 +30,7 @@ import linecache
 import sys
 import time
 import traceback
+import warnings
 
 from nndl import display as _display
 
@@ -45,6 +50,19 @@ _blas_requested = False
 _MAX_CHUNK = 8192  # a stream sends at least every this many characters, newline or not
 _MAX_PENDING = 1_000_000  # characters kept while waiting to send; older ones are dropped
 _KEEP_PENDING = 200_000
+
+#: Hints shown under a traceback, for errors whose message does not say what to do about them.
+MEMORY_HINT = (
+    "Python ran out of memory. In the browser it may use at most 4 GB, however much memory this "
+    "computer has, and everything the cells of the page keep in variables counts. Use smaller "
+    "arrays, or free big ones you no longer need with del (for example del x); reloading the page "
+    "starts afresh."
+)
+TOO_BIG_HINT = (
+    "That array is larger than NumPy in the browser can make: one array may take at most 2 GB "
+    "(and all of Python 4 GB), however much memory this computer has. Each float64 number takes "
+    "8 bytes, so 10 000 × 10 000 numbers already need 800 MB. Make the array smaller."
+)
 
 
 class _Sends:
@@ -80,6 +98,8 @@ class _Stream(io.TextIOBase):
         self.name = name
         self._pending = []
         self._size = 0
+        self._dropped_lines = 0  # what _drop_oldest dropped since the last send
+        self._dropped_chars = 0
 
     @property
     def encoding(self):
@@ -98,11 +118,19 @@ class _Stream(io.TextIOBase):
             self._pending.append(text)
             self._size += len(text)
             if self._size > _MAX_PENDING:
-                kept = "".join(self._pending)[-_KEEP_PENDING:]
-                self._pending, self._size = ["[… output trimmed]\n", kept], len(kept)
+                self._drop_oldest()
             if ("\n" in text or self._size >= _MAX_CHUNK) and _sends.take():
                 self.send()
         return len(text)
+
+    def _drop_oldest(self):
+        """Keep the last _KEEP_PENDING characters of what waits to be sent, and say how much went."""
+        text = "".join(self._pending)
+        cut = text.find("\n", len(text) - _KEEP_PENDING)  # start the kept text at a line
+        cut = len(text) - _KEEP_PENDING if cut < 0 else cut + 1
+        self._dropped_lines += text.count("\n", 0, cut)
+        self._dropped_chars += cut
+        self._pending, self._size = [text[cut:]], len(text) - cut
 
     def flush(self):
         if self._pending and _sends.take():
@@ -112,7 +140,12 @@ class _Stream(io.TextIOBase):
         """Post what is pending now, whatever the rate."""
         if self._pending:
             text = "".join(self._pending)
+            if self._dropped_chars:
+                text = (f"[… {self._dropped_lines:,} lines ({self._dropped_chars:,} characters) of "
+                        f"output dropped here: they came faster than the page could take them]\n"
+                        + text)
             self._pending, self._size = [], 0
+            self._dropped_lines = self._dropped_chars = 0
             run_id = _run_id if _run_id is not None else _last_run_id
             if _emit is not None and run_id is not None:
                 _emit(self.name, json.dumps({"id": run_id, "text": text}))
@@ -149,6 +182,39 @@ def _publish(obj):
         _emit("display", json.dumps({"id": run_id, "bundle": bundle}))
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """warnings.showwarning for the cells: the warning's kind and message, and when a cell's own
+    code raised it, the cell's line; not the file and line inside a library (where nndl reports
+    that training diverged), which the reader did not write."""
+    text = f"{category.__name__}: {message}\n"
+    if filename.startswith("<cell "):
+        text = f"{filename[1:-1].capitalize()}, line {lineno}: {text}"
+    try:
+        (sys.stderr if file is None else file).write(text)
+    except (OSError, ValueError):  # a stream the reader closed or replaced
+        pass
+
+
+def _forget_shown_warnings(namespace):
+    """Python shows a warning once per place in the code and then stays silent; a learner who
+    runs a cell again (the same too-large learning rate) must see it again, so every run starts
+    with the record of warnings already shown cleared."""
+    for module in list(sys.modules.values()):
+        registry = getattr(module, "__warningregistry__", None)
+        if isinstance(registry, dict):
+            registry.clear()
+    namespace.pop("__warningregistry__", None)
+
+
+def _hint(exc):
+    """Advice for a learner about ``exc``, or None when its own message says enough."""
+    if isinstance(exc, MemoryError):  # NumPy's _ArrayMemoryError too
+        return MEMORY_HINT
+    if isinstance(exc, ValueError) and str(exc).startswith("array is too big"):
+        return TOO_BIG_HINT  # NumPy: more bytes than a 32-bit size can count
+    return None
+
+
 def _no_input(prompt=""):
     raise RuntimeError(
         "input() cannot ask you anything here: the cells run without a keyboard prompt. "
@@ -166,6 +232,7 @@ def setup(emit, interrupt=None):
     sys.stderr = _Stream("stderr")
     _display.set_publisher(_publish)
     time.sleep = _sleep
+    warnings.showwarning = _show_warning
 
 
 def new_namespace():
@@ -200,6 +267,7 @@ async def run(run_id, ns, cell, code):
     filename = f"<cell {cell}>"
     _sources.setdefault(ns, {})[filename] = code
     _install_sources(ns)
+    _forget_shown_warnings(namespace)
     if _needs_blas(code):
         await _load_blas()
     try:
@@ -220,6 +288,8 @@ async def run(run_id, ns, cell, code):
             "traceback": format_exception(exc),
             "line": _failing_line(exc, filename),
         }
+        if hint := _hint(exc):
+            ending["hint"] = hint
     finally:
         _flush_streams()
         _run_id = None

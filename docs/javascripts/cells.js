@@ -6,8 +6,11 @@
 //   Python namespace, shared by its cells like a notebook.
 // - Run runs the cell, after running first any earlier cell that has not run yet (except cells
 //   marked `manual`), visibly, so a reader can start in the middle of a lesson.
+// - Run on a cell that is already queued or running does nothing (its Run button is marked
+//   aria-disabled meanwhile), so clicks in a hurry, or Ctrl+Enter held down, run it once.
 // - Stop interrupts Python in place when it can; otherwise Python restarts and the page runs its
-//   completed cells again (the code of their last successful run), saying so.
+//   completed cells again (the code of their last successful run), saying so. A crash of Python
+//   (running out of memory…) takes the same path, and the crashed cell says why.
 // - Edits are saved as they are typed (storage.js) and come back on reload.
 // - Each run that ends with a result is noted for the reader's progress (progress.js), which the
 //   home page's course map shows.
@@ -100,7 +103,7 @@ class Cell {
     let outputEl = root.querySelector(".nndl-output");
     if (!outputEl) outputEl = h("div", { class: "nndl-output", "aria-live": "polite" });
     this.notice = h("p", { class: "nndl-cell__notice", hidden: true });
-    this.output = new OutputArea(outputEl);
+    this.output = new OutputArea(outputEl, { fileName: `output-of-cell-${number}.txt` });
 
     const store = this.session.store;
     const saved = store.edited(this.hash);
@@ -318,6 +321,7 @@ class Session {
           cell.output.notice(`Python was restarted, and running this cell again to restore it failed:`, "error");
         }
         cell.output.error(ending);
+        if (ending.hint) cell.output.notice(ending.hint, "info");
         if (sameCode) cell.editor.markLine(ending.line);
         cell.lastGood = null;
         cell.setState("error");
@@ -334,12 +338,18 @@ class Session {
         cell.setStatus("Stopped");
         this.cancelRest(chain, job, `Not run: cell ${cell.number} was stopped.`);
         break;
-      case "stopped":
+      case "stopped": {
+        // Stop restarted Python, or Python crashed during this run: the restart's notice goes here.
+        const crashed = ending.reason !== "stop" && ending.reason !== "page left";
+        if (crashed && !replay) this.stopped = cell;
         cell.lastGood = null;
         cell.setState(replay ? "idle" : "error");
-        cell.setStatus("Stopped");
-        this.cancelRest(chain, job, `Not run: cell ${cell.number} was stopped.`);
+        cell.setStatus(crashed ? "Python restarted" : "Stopped");
+        this.cancelRest(chain, job, crashed
+          ? `Not run: Python stopped working during cell ${cell.number}.`
+          : `Not run: cell ${cell.number} was stopped.`);
         break;
+      }
       case "cancelled":
         cell.setState(replay ? "idle" : cell.previousState);
         if (replay) cell.lastGood = null;

@@ -1,7 +1,8 @@
 // A cell's output area (.nndl-output): streamed text, rich objects, the last value, tracebacks
 // and notices, in the order they happen.
 
-const MAX_STREAM = 100_000; // characters kept per stream block; older text is trimmed
+const MAX_STREAM = 100_000; // characters shown per stream block; older text is hidden
+const MAX_KEPT = 10_000_000; // characters of hidden text kept (to show or download); older are gone
 const CHUNK = 4_000; // characters per drawn chunk of a stream
 const MIN_REDRAW_MS = 100;
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -19,8 +20,10 @@ export function h(tag, attributes = {}, ...children) {
 }
 
 export class OutputArea {
-  constructor(el) {
+  /** fileName: the name under which a long stream's full text is downloaded. */
+  constructor(el, { fileName = "output.txt" } = {}) {
     this.el = el;
+    this.fileName = fileName;
     this.pending = null; // { name, text } not yet on screen
     this.frame = 0;
     this.timer = 0;
@@ -56,7 +59,7 @@ export class OutputArea {
     const last = this.el.lastElementChild;
     let block = last && last.stream;
     if (!block || block.name !== pending.name) {
-      block = new StreamBlock(pending.name);
+      block = new StreamBlock(pending.name, this.fileName);
       this.el.append(block.el);
     }
     block.append(pending.text);
@@ -95,29 +98,41 @@ export class OutputArea {
 
 /**
  * One run of stdout (or stderr) text. It is drawn in chunks of a few thousand characters, each
- * its own block, so that new text redraws only the last chunk, however long the output; beyond
- * MAX_STREAM characters the oldest chunks are dropped.
+ * its own block, so that new text redraws only the last chunk, however long the output. Beyond
+ * MAX_STREAM characters the oldest chunks leave the page (a loop printing a million lines would
+ * otherwise make it crawl) but not memory: a note above says how much is hidden and offers to
+ * show it again, a part at a time, or to download all of it as a text file. Such a long block
+ * scrolls within a box of its own, kept at its last line while text comes, so that the lesson
+ * below stays a scroll away.
  */
 class StreamBlock {
-  constructor(name) {
+  constructor(name, fileName) {
     this.name = name;
-    this.el = h("div", { class: `nndl-stream nndl-${name}` });
+    this.fileName = fileName;
+    this.body = h("div", { class: "nndl-stream__body" });
+    this.el = h("div", { class: `nndl-stream nndl-${name}` }, this.body);
     this.el.stream = this;
     this.chunks = [];
     this.length = 0;
-    this.trimmed = false;
+    this.hidden = []; // raw text of the chunks taken off the page, oldest first
+    this.hiddenLength = 0;
+    this.hiddenLines = 0;
+    this.lostLines = 0; // hidden lines beyond MAX_KEPT, no longer kept at all
+    this.note = null;
     this.open();
   }
 
   open() {
     const chunk = h("div", { class: "nndl-stream__chunk" });
     chunk.raw = "";
-    this.el.append(chunk);
+    this.body.append(chunk);
     this.chunks.push(chunk);
     return chunk;
   }
 
   append(text) {
+    const body = this.body;
+    const following = !this.note || body.scrollHeight - body.scrollTop - body.clientHeight < 40;
     let chunk = this.chunks.at(-1);
     let raw = carriageReturns(chunk.raw + text);
     while (raw.length > CHUNK) {
@@ -128,15 +143,13 @@ class StreamBlock {
       chunk = this.open();
     }
     this.set(chunk, raw, false);
+    let hid = false;
     while (this.length > MAX_STREAM && this.chunks.length > 1) {
-      const first = this.chunks.shift();
-      this.length -= first.raw.length;
-      first.remove();
-      if (!this.trimmed) {
-        this.trimmed = true;
-        this.el.prepend(h("div", { class: "nndl-stream__trimmed" }, "[… earlier output trimmed]"));
-      }
+      this.hide(this.chunks.shift());
+      hid = true;
     }
+    if (hid) this.updateNote();
+    if (this.note && following) body.scrollTop = body.scrollHeight; // the reader was at the end
   }
 
   set(chunk, raw, closed) {
@@ -144,7 +157,108 @@ class StreamBlock {
     chunk.raw = raw;
     // A closed chunk ends at a line break, which the next chunk's own block already makes.
     chunk.textContent = closed ? raw.replace(/\n$/, "") : raw.replace(/\r$/, "");
+    // Out of sight, a chunk of a long block is not laid out (cells.css) and counts as this
+    // height: its lines, unwrapped, so that the box's scroll height stays about right.
+    chunk.style.containIntrinsicBlockSize = `auto ${(lineCount(raw) + 1) * 1.45}em`;
   }
+
+  /** Take a chunk off the page, keeping its text (up to MAX_KEPT characters of hidden text). */
+  hide(chunk) {
+    this.length -= chunk.raw.length;
+    chunk.remove();
+    this.hidden.push(chunk.raw);
+    this.hiddenLength += chunk.raw.length;
+    this.hiddenLines += lineCount(chunk.raw);
+    while (this.hiddenLength > MAX_KEPT && this.hidden.length > 1) {
+      const gone = this.hidden.shift();
+      this.hiddenLength -= gone.length;
+      this.hiddenLines -= lineCount(gone);
+      this.lostLines += lineCount(gone);
+    }
+  }
+
+  /** Put the last hidden chunks (up to MAX_STREAM characters) back on the page, above the rest. */
+  showEarlier() {
+    const shown = [];
+    let length = 0;
+    while (this.hidden.length && (!shown.length || length + this.hidden.at(-1).length <= MAX_STREAM)) {
+      const raw = this.hidden.pop();
+      length += raw.length;
+      shown.unshift(raw);
+    }
+    const chunks = shown.map((raw) => {
+      const chunk = h("div", { class: "nndl-stream__chunk" });
+      chunk.raw = "";
+      this.set(chunk, raw, true);
+      return chunk;
+    });
+    this.body.prepend(...chunks);
+    this.chunks.unshift(...chunks);
+    this.body.scrollTop = 0; // at the first line just shown
+    this.hiddenLength -= length;
+    this.hiddenLines -= shown.reduce((sum, raw) => sum + lineCount(raw), 0);
+    this.updateNote();
+  }
+
+  /** Everything this block printed that is still kept, as one text. */
+  fullText() {
+    const lost = this.lostLines
+      ? `[The first ${this.lostLines.toLocaleString("en")} lines were too many to keep.]\n` : "";
+    return lost + this.hidden.join("") + this.chunks.map((chunk) => chunk.raw).join("");
+  }
+
+  download() {
+    const blob = new Blob([this.fullText()], { type: "text/plain;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const link = h("a", { href: url, download: this.fileName, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  updateNote() {
+    if (!this.note) {
+      this.noteText = h("span", { class: "nndl-stream__trimmed-text" });
+      this.showButton = h("button", { type: "button", class: "nndl-button nndl-button--small",
+        onclick: () => this.showEarlier() }, "Show earlier output");
+      this.downloadButton = h("button", { type: "button", class: "nndl-button nndl-button--small",
+        onclick: () => this.download() }, "Download the full output");
+      this.note = h("div", { class: "nndl-stream__trimmed" },
+        this.noteText, this.showButton, this.downloadButton);
+      this.el.prepend(this.note);
+      this.el.classList.add("nndl-stream--long");
+      // A scrolling box is reached with Tab, so that the keyboard can scroll it too.
+      this.body.setAttribute("tabindex", "0");
+      this.body.setAttribute("role", "region");
+      this.body.setAttribute("aria-label", "The output's last lines");
+    }
+    const lines = (n) => `${n.toLocaleString("en")} ${n === 1 ? "line" : "lines"}`;
+    const parts = [];
+    if (this.hiddenLines || this.hiddenLength) {
+      parts.push(`${lines(this.hiddenLines)} of earlier output (${size(this.hiddenLength)}) hidden ` +
+        "to keep the page responsive.");
+    } else {
+      parts.push("All the earlier output that was kept is shown.");
+    }
+    if (this.lostLines) parts.push(`The first ${lines(this.lostLines)} were too many to keep.`);
+    this.noteText.textContent = parts.join(" ");
+    if (!this.hidden.length && this.showButton.isConnected) {
+      const focused = document.activeElement === this.showButton;
+      this.showButton.remove();
+      if (focused) this.downloadButton.focus();
+    }
+  }
+}
+
+function lineCount(text) {
+  let count = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) count += 1;
+  return count;
+}
+
+function size(characters) {
+  return characters < 1e6 ? `${Math.ceil(characters / 1e3)} kB` : `${(characters / 1e6).toFixed(1)} MB`;
 }
 
 /**

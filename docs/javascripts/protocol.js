@@ -30,6 +30,10 @@ export const SHAPES = Object.freeze({
   ready: { python: "string", numpy: "string", seconds: "number" },
   /** Start-up failed; message says why, in words. */
   failed: { message: "string" },
+  /** Python died during a run (a fatal error of Pyodide) and cannot run anything more: the page
+   *  starts a fresh worker. message: the error's own words; outOfMemory: true when the browser
+   *  refused Python more memory. */
+  crashed: { message: "string", outOfMemory: "boolean" },
   /** Text the run printed, streamed as it comes (line by line, or on flush). */
   stdout: { id: "number", text: "string" },
   stderr: { id: "number", text: "string" },
@@ -38,8 +42,9 @@ export const SHAPES = Object.freeze({
   /** The run finished; bundle: the last expression's value as a MIME bundle, null if none. */
   result: { id: "number", bundle: "object?" },
   /** The run raised. traceback: Python's text, trimmed to the cells' frames; line: the failing
-   *  line of this run's cell (1-based), null when the error is elsewhere. */
-  error: { id: "number", ename: "string", evalue: "string", traceback: "string", line: "number?" },
+   *  line of this run's cell (1-based), null when the error is elsewhere; hint: advice for a
+   *  learner about this kind of error (running out of memory…), when there is some. */
+  error: { id: "number", ename: "string", evalue: "string", traceback: "string", line: "number?", hint: "string?" },
   /** The run was stopped by the interrupt buffer (KeyboardInterrupt); line as for error. */
   interrupted: { id: "number", line: "number?" },
 });

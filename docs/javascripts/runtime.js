@@ -25,7 +25,8 @@ const INTERRUPT_GRACE_MS = 1500;
  *   { type: "result", bundle }             finished; bundle of the last expression or null
  *   { type: "error", ename, evalue, traceback, line }
  *   { type: "interrupted", line }          KeyboardInterrupt from Stop (interrupt buffer)
- *   { type: "stopped" }                    Stop restarted Python (no interrupt buffer)
+ *   { type: "stopped", reason }            Python was restarted: reason "stop" when Stop did it
+ *                                          (no interrupt buffer), else why (it crashed…)
  *   { type: "cancelled" }                  removed from the queue before it started
  *   { type: "failed", message }            Python could not start
  */
@@ -107,6 +108,8 @@ export class Runtime {
       this.pump();
     } else if (msg.type === "failed") {
       this.fail(msg.message);
+    } else if (msg.type === "crashed") {
+      this.restart(crashReason(msg));
     } else if (RUN_MESSAGES.has(msg.type)) {
       const job = this.current;
       if (!job || job.id !== msg.id) return;
@@ -192,8 +195,9 @@ export class Runtime {
     return "restarted";
   }
 
-  /** Terminate the worker and start a fresh one. The running job ends as "stopped"; waiting
-   *  jobs stay queued. Listeners hear { type: "restarted", reason } before anything runs. */
+  /** Terminate the worker and start a fresh one. The running job ends as "stopped" (with the
+   *  reason: "stop" when the reader pressed Stop); waiting jobs stay queued. Listeners hear
+   *  { type: "restarted", reason } before anything runs. */
   restart(reason) {
     this.restarts += 1;
     const job = this.current;
@@ -201,7 +205,7 @@ export class Runtime {
     this.worker?.terminate();
     this.worker = null;
     this.spawn("Restarting Python");
-    if (job) this.finish(job, { type: "stopped" });
+    if (job) this.finish(job, { type: "stopped", reason });
     this.emit({ type: "restarted", reason });
   }
 
@@ -209,6 +213,15 @@ export class Runtime {
   forget(ns) {
     if (this.worker) this.worker.postMessage(message("forget", { ns }));
   }
+}
+
+/** Words for the reader about a crash of Python (a "crashed" message of the worker). */
+export function crashReason({ message: text, outOfMemory }) {
+  if (outOfMemory) {
+    return "Python ran out of the memory the browser allows it (4 GB at most, however much " +
+      "memory this computer has) and stopped working";
+  }
+  return `Python crashed (${text.split("\n")[0]}) and stopped working`;
 }
 
 /** The tab's one runtime. */

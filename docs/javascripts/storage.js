@@ -5,6 +5,10 @@
 // a cell above does not move edits around. When the lesson's code of a cell changes, its old
 // hash matches no cell any more; the edit is then found by its position (index) and shown with a
 // notice, so the reader's version is never silently dropped.
+//
+// Two tabs of one page share these entries. Every save reads the entry afresh, so edits of
+// different cells in the two tabs are all kept; for the same cell, the edit typed last is saved,
+// and neither tab replaces the text under its reader's cursor with the other's.
 
 const PREFIX = "nndl.edits:";
 

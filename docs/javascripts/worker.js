@@ -20,8 +20,25 @@ let runner = null;
 let interruptBuffer = null;
 let startup = null; // promise: resolves when ready, rejects when start-up failed
 let work = Promise.resolve(); // runs and forgets, one after the other
+let crashed = false;
 
 const post = (type, fields) => self.postMessage(message(type, fields));
+
+// A fatal error of Pyodide (a crash in compiled code, memory the browser refused to give) leaves
+// Python unusable. It may surface outside the run's own promise, in a callback of Python's event
+// loop, so it is caught here too; the page then starts a fresh worker.
+self.addEventListener("unhandledrejection", (event) => {
+  if (isFatal(event.reason)) {
+    event.preventDefault();
+    reportCrash(event.reason);
+  }
+});
+self.addEventListener("error", (event) => {
+  if (isFatal(event.error)) {
+    event.preventDefault();
+    reportCrash(event.error);
+  }
+});
 
 self.onmessage = ({ data }) => {
   const msg = check(data);
@@ -266,6 +283,10 @@ async function runCell({ id, ns, cell, code }) {
     const coroutine = runner.run(id, ns, cell, code);
     ending = JSON.parse(await coroutine);
   } catch (error) {
+    if (isFatal(error)) {
+      reportCrash(error);
+      return; // the page restarts Python; this run ends there
+    }
     // Something escaped the runner itself (an interrupt while it was flushing output…).
     const text = describe(error);
     ending = /KeyboardInterrupt/.test(text)
@@ -275,6 +296,21 @@ async function runCell({ id, ns, cell, code }) {
   const { type, ...fields } = ending;
   post(type, { id, ...fields });
 }
+
+function isFatal(error) {
+  return Boolean(error && error.pyodide_fatal_error);
+}
+
+/** Tell the page (once) that Python died, and whether running out of memory is the likely cause. */
+function reportCrash(error) {
+  if (crashed) return;
+  crashed = true;
+  const text = describe(error);
+  post("crashed", { message: text, outOfMemory: OUT_OF_MEMORY.test(text) });
+}
+
+// How the browser and Emscripten word a memory request they refused.
+const OUT_OF_MEMORY = /out of memory|\bOOM\b|Cannot enlarge memory|Maximum memory size|Array buffer allocation failed|Memory\.grow/i;
 
 function describe(error) {
   return error && error.message ? error.message : String(error);
