@@ -246,10 +246,122 @@ def open_page(page, watch):
     return open_
 
 
+# ---- Checking a page with axe-core ---------------------------------------------------------------
+
+#: axe-core from node_modules, put into the page by the test only: the site never ships it. The
+#: pages' Content-Security-Policy refuses injected <script> elements, but not code evaluated by the
+#: browser's own automation protocol, which is how page.evaluate runs it.
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: The rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+IMPACTS = ("critical", "serious", "moderate", "minor")
+#: Violations that fail a page.
+BLOCKING = ("critical", "serious")
+AXE_RESULTS_FILE = ROOT / "build" / "axe-results.json"
+AXE_REPORT = (
+    "axe-core, WCAG 2 A/AA: elements in violation per page, critical/serious/moderate/minor"
+)
+#: Measured in this session: (page, when, scheme) → [{id, impact, help, nodes: [selector, …]}, …].
+axe_results = {}
+
+AXE_RUN = """async ([tags, skipped]) => {
+  const results = await axe.run(document, {
+    runOnly: { type: "tag", values: tags },
+    rules: Object.fromEntries(skipped.map((id) => [id, { enabled: false }])),
+    resultTypes: ["violations"],
+  });
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((node) => node.target.join(" ")),
+  }));
+}"""
+
+
+def set_scheme(page, scheme):
+    """Switch the page to the light or dark scheme with Material's palette toggle, as a reader
+    does (the choice is remembered for the site, in this browser context)."""
+    palette = {"light": "default", "dark": "slate"}[scheme]
+    if page.evaluate("document.body.dataset.mdColorScheme") == palette:
+        return
+    page.locator(f'label[title="Switch to {scheme} mode"]:visible').click()
+    page.wait_for_function(f"document.body.dataset.mdColorScheme === {palette!r}")
+    page.wait_for_timeout(400)  # the page's own colour transitions settle
+
+
+def axe_violations(page, skipped=()):
+    """axe-core's violations of the WCAG A/AA rules (but the `skipped` ones) on the page now."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8") + "\n;0")
+    return page.evaluate(AXE_RUN, [AXE_TAGS, list(skipped)])
+
+
+def counts_by_impact(violations):
+    counts = dict.fromkeys(IMPACTS, 0)
+    for violation in violations:
+        counts[violation["impact"]] += len(violation["nodes"])
+    return counts
+
+
+def check_with_axe(page, name, when, schemes=("light", "dark"), skipped=()):
+    """Run axe-core on the page in the light scheme, then in the dark one; record the results
+    for the session's report and build/axe-results.json; fail on any serious or critical
+    violation, naming the rules and elements. `when` says what state the page is in; `skipped`
+    rules are left out."""
+    failures = []
+    for scheme in schemes:
+        set_scheme(page, scheme)
+        violations = axe_violations(page, skipped)
+        axe_results[(name, when, scheme)] = violations
+        for violation in violations:
+            if violation["impact"] in BLOCKING:
+                nodes = ", ".join(violation["nodes"][:5])
+                failures.append(
+                    f"{scheme}: {violation['impact']} {violation['id']} ({violation['help']}), "
+                    f"{len(violation['nodes'])} elements: {nodes}"
+                )
+    report_axe()
+    assert failures == [], f"{name} ({when}):\n" + "\n".join(failures)
+
+
+def report_axe():
+    """The session's table of axe results and build/axe-results.json (a run of some pages keeps
+    the other pages' entries from earlier runs)."""
+    import json
+
+    lines = [f"{'page':<40} {'state':<14} {'light':>11} {'dark':>11}  rules below serious"]
+    pages = sorted({(name, when) for name, when, _ in axe_results})
+    for name, when in pages:
+        cells = []
+        minor_rules = set()
+        for scheme in ("light", "dark"):
+            violations = axe_results.get((name, when, scheme))
+            if violations is None:
+                cells.append("-")
+                continue
+            cells.append("/".join(str(n) for n in counts_by_impact(violations).values()))
+            minor_rules |= {v["id"] for v in violations if v["impact"] not in BLOCKING}
+        lines.append(
+            f"{name:<40} {when:<14} {cells[0]:>11} {cells[1]:>11}  {', '.join(sorted(minor_rules))}"
+        )
+    SESSION_REPORT[AXE_REPORT] = lines
+    AXE_RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        stored = json.loads(AXE_RESULTS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stored = {}
+    for (name, when, scheme), violations in axe_results.items():
+        stored.setdefault(name, {}).setdefault(when, {})[scheme] = {
+            "counts": counts_by_impact(violations),
+            "violations": violations,
+        }
+    text = json.dumps(dict(sorted(stored.items())), indent=1) + "\n"
+    AXE_RESULTS_FILE.write_text(text, encoding="utf-8")
+
+
 # ---- Reports at the end of the session ---------------------------------------------------------
 
 #: Sections that test modules leave for the end of the session: {title: [line, …]}
-#: (test_every_page.py: the time each page takes to run all its cells).
+#: (test_every_page.py: the time each page takes to run all its cells; the axe results).
 SESSION_REPORT = {}
 
 

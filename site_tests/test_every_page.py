@@ -10,7 +10,10 @@ For each page (one test per page, each in a fresh browser context: its own cache
   lessons' harness (tests/test_lessons.py) counts as deliberate; the page must log no console
   error (the `watch` fixture of conftest.py);
 - the outputs the lessons promise are there (EXPECTED_OUTPUTS), and the reader's progress now
-  counts the page as run.
+  counts the page as run;
+- axe-core finds no serious or critical violation of the WCAG 2 A/AA rules on the page as its
+  cells left it, in the light and the dark scheme (test_accessibility.py checks the pages
+  without cells, and every page at 375 pixels).
 
 The time from the first Run to the end of the last cell is measured for each page, written to
 build/lesson-times.json ({page: seconds}) and printed in a table at the end of the session, with
@@ -26,7 +29,7 @@ import re
 import time
 
 import pytest
-from conftest import PYTHON_TIMEOUT_MS, ROOT, SCREENSHOTS, SESSION_REPORT, Cells
+from conftest import PYTHON_TIMEOUT_MS, ROOT, SCREENSHOTS, SESSION_REPORT, Cells, check_with_axe
 from playwright.sync_api import expect
 
 # The lessons' harness: which pages have cells, which are manual, which errors are deliberate.
@@ -288,6 +291,10 @@ def test_every_cell_of_the_page_runs_and_the_page_downloads_as_its_notebook(name
     required = [n for n in range(1, count + 1) if not manual[n - 1]]
     assert set(required) <= set(entry["run"])
     assert entry["manual"] == [n for n in range(1, count + 1) if manual[n - 1]]
+
+    # axe-core on the page as its cells left it (outputs, figures; lesson 13's dashboard), light
+    # and dark: no serious or critical violation (conftest.check_with_axe).
+    check_with_axe(page, name, "cells run")
 
 
 # ---- The reader's progress on the course map ----------------------------------------------

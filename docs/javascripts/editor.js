@@ -1,6 +1,9 @@
 // A cell's code editor: CodeMirror 6 with Python highlighting in Material's code colours (light
 // and dark), line numbers, bracket matching and closing, Tab/Shift+Tab indenting, and the
-// notebook keys. Esc leaves the editor, so keyboard users are never trapped in it.
+// notebook keys. Esc leaves the editor, so keyboard users are never trapped in it: the focus moves
+// to the cell's Run button, and until the reader types in the editor again, Tab and Shift+Tab
+// pass through it (CodeMirror's tab-focus mode) instead of indenting, so that Tab can go on to
+// the rest of the page from there (the Run button comes before the editor).
 
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentLess, indentMore } from "@codemirror/commands";
@@ -11,6 +14,8 @@ import { Decoration, EditorView, drawSelection, keymap, lineNumbers } from "@cod
 import { tags as t } from "@lezer/highlight";
 
 const INDENT = "    ";
+/** After Esc, Tab passes through the editor until a key is typed in it (or this many ms). */
+const TAB_PASSES_MS = 24 * 3600 * 1000;
 
 const color = (name) => `var(--md-code-hl-${name}-color)`;
 const highlightStyle = HighlightStyle.define([
@@ -101,7 +106,7 @@ export function createEditor({ parent, doc, label, onRun, onRunAndAdvance, onEsc
   const notebookKeys = Prec.highest(keymap.of([
     { key: "Shift-Enter", run: () => (onRunAndAdvance(), true) },
     { key: "Mod-Enter", run: () => (onRun(), true) },
-    { key: "Escape", run: (view) => (view.contentDOM.blur(), onEscape(), true) },
+    { key: "Escape", run: (view) => (view.setTabFocusMode(TAB_PASSES_MS), view.contentDOM.blur(), onEscape(), true) },
   ]));
   const view = new EditorView({
     parent,
@@ -127,7 +132,9 @@ export function createEditor({ parent, doc, label, onRun, onRunAndAdvance, onEsc
         ]),
         errorLine,
         theme,
-        EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true" }),
+        // An explicit tabindex says what the contenteditable already is, a stop in the Tab order, to
+        // checkers that look for one inside a scrolling box.
+        EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange(update.state.doc.toString());
         }),
