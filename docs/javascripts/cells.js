@@ -447,6 +447,7 @@ class RuntimeStatus {
     this.el = h("div", { class: "nndl-runtime", role: "status", hidden: true }, this.text, this.bar);
     this.hideTimer = 0;
     runtime.on((event) => event.type === "status" && this.show(event.status));
+    if (runtime.status.phase === "starting") this.show(runtime.status); // started before this
   }
 
   attach() {
@@ -494,12 +495,12 @@ function mount() {
   session?.dispose();
   session = null;
   if (!roots.length) return;
+  // Python starts first, before the cells build their editors, and not at the page's load event:
+  // its downloads and start-up take seconds and run in a worker, which the page does not wait for.
+  runtime.start();
   status ??= new RuntimeStatus();
   status.attach();
   session = new Session(roots);
-  // Python starts now, not at the page's load event: its downloads and start-up take seconds,
-  // the page's remaining pictures and fonts far less, and the worker does not block the page.
-  runtime.start();
 }
 
 if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
