@@ -5,6 +5,7 @@ records the messages it would post to the page.
 """
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import json
 import sys
@@ -42,9 +43,16 @@ def run(runner, code, cell=1, ns="page#1", run_id=1):
     captured = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = runner.streams
     try:
-        return json.loads(asyncio.run(runner.run(run_id, ns, cell, code)))
+        return json.loads(in_own_loop(runner.run(run_id, ns, cell, code)))
     finally:
         sys.stdout, sys.stderr = captured
+
+
+def in_own_loop(coroutine):
+    """asyncio.run in a thread of its own: the browser tests of the session (Playwright's sync
+    API) leave an event loop in the main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_the_last_expression_is_the_result_and_statements_run_first(runner):
