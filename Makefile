@@ -78,6 +78,14 @@ $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt 
 
 runtime: $(RUNTIME_MANIFEST)
 
+# The matrix-product kernel of nndl.matmul in the browser: docs/javascripts/gemm.wat compiled by
+# wabt (from npm), the same bytes for the same text. It is bundled into the site's worker.js (see
+# below); make test-pyodide installs it in Python's file system the same way the worker does.
+GEMM_WASM := build/wasm/gemm.wasm
+
+$(GEMM_WASM): docs/javascripts/gemm.wat scripts/build_gemm.mjs $(NODE_MODULES)
+	node scripts/build_gemm.mjs --source docs/javascripts/gemm.wat --output $@
+
 # pytest and its pure dependencies for Pyodide, pinned with hashes; never installed on the host.
 $(PYODIDE_TEST_WHEELS)/.downloaded: requirements/pyodide-tests.txt | $(STAMP)
 	rm -rf $(PYODIDE_TEST_WHEELS)
@@ -86,9 +94,9 @@ $(PYODIDE_TEST_WHEELS)/.downloaded: requirements/pyodide-tests.txt | $(STAMP)
 	@touch $@
 
 # The lessons' tests run the cells of docs/, so docs/ is copied beside tests/ as on the host.
-test-pyodide: $(RUNTIME_MANIFEST) $(PYODIDE_TEST_WHEELS)/.downloaded
+test-pyodide: $(RUNTIME_MANIFEST) $(PYODIDE_TEST_WHEELS)/.downloaded $(GEMM_WASM)
 	node scripts/pyodide-pytest.mjs --runtime $(RUNTIME) --wheels $(PYODIDE_TEST_WHEELS) \
-	  --include docs --junit $(TEST_RESULTS)/pyodide.xml tests
+	  --gemm $(GEMM_WASM) --include docs --junit $(TEST_RESULTS)/pyodide.xml tests
 
 test-counts: test-engine test-pyodide
 	$(PY) scripts/compare_test_counts.py $(TEST_RESULTS)/cpython.xml $(TEST_RESULTS)/pyodide.xml
@@ -108,13 +116,15 @@ SITE_PORT := 8000
 
 # The cells' ES modules bundled with CodeMirror: cells.js for the pages, worker.js for the Python
 # worker (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
-# the worker checks every runtime file against the sha256 recorded when the runtime was built).
-$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST)
+# the worker checks every runtime file against the sha256 recorded when the runtime was built), and
+# the matrix-product kernel as bytes.
+$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM)
 	rm -rf $(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/cells.js docs/javascripts/worker.js \
 	  docs/javascripts/maths.js \
 	  --bundle --format=esm --target=es2022 --minify --sourcemap --loader:.py=text \
 	  --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
+	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary \
 	  --loader:.woff2=file --loader:.woff=file --loader:.ttf=file --asset-names=fonts/[name] \
 	  --log-level=warning --outdir=$(CELL_BUNDLE)
 	@touch $@

@@ -186,13 +186,10 @@ def parse_bench(text):
 
 class Browser:
     def __init__(self, site):
-        import site_tests_conftest as conftest
         from playwright.sync_api import sync_playwright
         from site_tests_conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer
 
-        conftest.SITE = site  # the handler serves the module's SITE: this private copy
-
-        self.server = SiteServer(isolated=False)
+        self.server = SiteServer(isolated=False, root=site)  # this private copy
         self.playwright = sync_playwright().start()
         self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 

@@ -1,15 +1,17 @@
 // Run a pytest suite inside Pyodide under Node.js, on the runtime folder the site ships.
 //
 //   node scripts/pyodide-pytest.mjs --runtime build/runtime --wheels .cache/pyodide-tests \
-//        [--project .] [--include docs ...] [--junit build/test-results/pyodide.xml] \
-//        TESTS_DIR [-- PYTEST_ARGS...]
+//        [--gemm build/wasm/gemm.wasm] [--project .] [--include docs ...] \
+//        [--junit build/test-results/pyodide.xml] TESTS_DIR [-- PYTEST_ARGS...]
 //   node scripts/pyodide-pytest.mjs --runtime build/runtime --import-only
 //
 // Stages, each a small function below, in the order main() runs them:
 //   1. verifyRuntime    every file of the folder matches runtime-manifest.json (sha256)
 //   2. startPyodide     loadPyodide from the folder, as the site's worker does
 //   3. loadEngine       loadPackage("nndl") (the site lock brings NumPy), then "openblas" as a
-//                       page does before training, then import both and check nndl.matmul uses it
+//                       page does before training; with --gemm, the matrix-product kernel put
+//                       where the site's worker puts it; then import both and check which route
+//                       nndl.matmul takes for float64: the kernel if given, else OpenBLAS
 //   4. loadTestWheels   pytest and its pure dependencies, from the hash-checked download folder
 //   5. copyProject      TESTS_DIR, pyproject.toml (pytest's settings) and the --include folders of
 //                       the project (the lessons, whose cells tests/ runs) into Pyodide's file system
@@ -26,6 +28,7 @@ import { parseArgs } from "node:util";
 const PROJECT_IN_PYODIDE = "/home/pyodide/project";
 const JUNIT_IN_PYODIDE = "/tmp/pytest-junit.xml";
 const SKIPPED_NAMES = new Set(["__pycache__", ".pytest_cache"]);
+const KERNEL_PATH = "/usr/lib/nndl-gemm.wasm"; // as in docs/javascripts/worker.js (nndl.matmul.GEMM_PATH)
 
 const seconds = (start) => ((performance.now() - start) / 1000).toFixed(1);
 
@@ -53,11 +56,18 @@ async function startPyodide(runtimeDir) {
 }
 
 /** Load the engine the way a lesson page does: one loadPackage call, which brings NumPy along;
- *  then OpenBLAS, as a page loads it before its first cell that trains, so that the tests run the
- *  engine's matrix products by the browser's route (nndl.matmul) and check that route works. */
-async function loadEngine(pyodide) {
+ *  then the matrix-product kernel (gemmFile, if given) as the site's worker installs it, and
+ *  OpenBLAS, as a page loads it before its first cell that trains when it has no kernel (and the
+ *  float32 products still use it), so that the tests run the engine's matrix products by the
+ *  browser's routes (nndl.matmul) and check that they work. */
+async function loadEngine(pyodide, gemmFile) {
   await pyodide.loadPackage("nndl", { messageCallback: () => {} });
   await pyodide.loadPackage("openblas", { messageCallback: () => {} });
+  if (gemmFile) {
+    pyodide.FS.mkdirTree(KERNEL_PATH.slice(0, KERNEL_PATH.lastIndexOf("/")));
+    pyodide.FS.writeFile(KERNEL_PATH, await readFile(gemmFile));
+  }
+  pyodide.globals.set("expected_route", gemmFile ? "simd" : "openblas");
   // The engine ships its sources (for tracebacks and inspect.getsource) with bytecode compiled at
   // build time: check that this interpreter reads that bytecode instead of compiling again.
   return pyodide.runPython(`
@@ -67,8 +77,8 @@ pyc = pathlib.Path(importlib.util.cache_from_source(nndl.__file__))
 if not pyc.exists() or pyc.read_bytes()[:4] != importlib.util.MAGIC_NUMBER:
     raise RuntimeError(f"nndl's shipped bytecode {pyc.name} is missing or not for this Python")
 from nndl import matmul
-if matmul.backend() != "openblas":
-    raise RuntimeError("nndl.matmul does not find the OpenBLAS the site ships")
+if matmul.backend() != expected_route:
+    raise RuntimeError(f"nndl.matmul takes the route {matmul.backend()}, not {expected_route}")
 f"nndl {nndl.__version__} ({nndl.__file__.rsplit('/', 1)[-1]} + {pyc.name}), numpy {numpy.__version__}, matmul by {matmul.backend()}"
 `);
 }
@@ -124,6 +134,7 @@ async function main() {
     options: {
       runtime: { type: "string", default: "build/runtime" },
       wheels: { type: "string" },
+      gemm: { type: "string" },
       project: { type: "string", default: "." },
       include: { type: "string", multiple: true, default: [] },
       junit: { type: "string" },
@@ -139,7 +150,7 @@ async function main() {
   let start = performance.now();
   const pyodide = await startPyodide(values.runtime);
   const ready = seconds(start);
-  const versions = await loadEngine(pyodide);
+  const versions = await loadEngine(pyodide, values.gemm);
   console.log(`pyodide ${manifest.pyodide}: ready in ${ready} s; loadPackage("nndl") + import nndl, numpy ` +
               `done at ${seconds(start)} s: ${versions}`);
   if (values["import-only"]) return 0;

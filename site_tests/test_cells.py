@@ -160,6 +160,25 @@ def test_an_error_shows_a_trimmed_traceback_and_the_page_keeps_working(open_page
     expect(cells[1].root.locator(".cm-nndl-error-line")).to_have_count(0)
 
 
+def test_training_products_take_the_webassembly_kernel_without_downloading_openblas(open_page, context):
+    """The worker brings nndl.matmul's SIMD kernel (gemm.wat): a cell that trains uses it, and the
+    6 MB OpenBLAS package, the slower route, is never downloaded."""
+    asked = []
+    context.on("request", lambda request: asked.append(request.url))
+    cells = open_page("demo/")
+    cells[1].set_code(
+        "import numpy as np\n"
+        "import nndl.deep\n"
+        "from nndl import matmul\n"
+        "rng = np.random.default_rng(0)\n"
+        "W, X = rng.standard_normal((20, 12288)), np.asfortranarray(rng.random((12288, 209)))\n"
+        "error = np.abs(matmul.matmul(W, X) - W @ X).max()\n"
+        "print(matmul.backend(), error <= 1e-12 * (np.abs(W) @ X).max())"
+    )
+    assert cells[1].run_and_wait() == "simd True"
+    assert not [url for url in asked if "openblas" in url]
+
+
 # ---- Streaming, notebook order, rich output -----------------------------------------------------------
 
 

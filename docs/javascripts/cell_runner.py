@@ -33,6 +33,7 @@ import traceback
 import warnings
 
 from nndl import display as _display
+from nndl import matmul as _matmul
 
 _emit = None  # emit(type, json_text): posts one message of the protocol to the page
 _interrupt = None  # the page's interrupt buffer (Uint8Array, 2 = Stop), when it has one
@@ -43,8 +44,9 @@ _last_run_id = None  # where late output (after its run ended) goes
 _real_sleep = time.sleep
 
 #: Modules of nndl that train models, whose time goes into large matrix products. Before the
-#: first cell that imports one, the browser's OpenBLAS is loaded (see nndl.matmul): its few
-#: megabytes are fetched only by readers who train something.
+#: first cell that imports one, the browser's OpenBLAS is loaded (see nndl.matmul), unless the
+#: worker installed the SIMD kernel, which computes the course's (float64) products faster: its
+#: few megabytes are then fetched only if the kernel could not be used.
 _TRAINING_MODULES = frozenset({"nndl.deep", "nndl.logistic", "nndl.shallow", "nndl.dashboard"})
 _blas_requested = False
 _MAX_CHUNK = 8192  # a stream sends at least every this many characters, newline or not
@@ -315,8 +317,14 @@ def _imports_training(code):
 
 
 def _needs_blas(code):
-    """True, in Pyodide, for the first cell that trains: OpenBLAS is then loaded before it runs."""
-    return not _blas_requested and sys.platform == "emscripten" and _imports_training(code)
+    """True, in Pyodide without the SIMD kernel, for the first cell that trains: OpenBLAS is then
+    loaded before it runs."""
+    return (
+        not _blas_requested
+        and sys.platform == "emscripten"
+        and _imports_training(code)
+        and _matmul.backend() != "simd"
+    )
 
 
 async def _load_blas():

@@ -1,7 +1,8 @@
 // The Python worker: Pyodide, NumPy and nndl in a Web Worker, so the page never freezes.
 //
 // Start-up is a sequence of named stages, each its own small function (as in Pyodide's own
-// loader): watchDownloads → startDownloads → importPyodide → startPython → loadEngine → installRunner. The page
+// loader): watchDownloads → startDownloads → importPyodide → startPython → loadEngine →
+// installKernel → installRunner. The page
 // talks to this worker only through the messages of protocol.js; runs execute one at a time, in
 // the order they arrive. The Python side of running a cell lives in cell_runner.py.
 
@@ -11,9 +12,14 @@ import RUNNER_SOURCE from "./cell_runner.py";
 // sha256 of every runtime file, written when the runtime was built and checked against the
 // official lock. The worker refuses any file whose bytes differ.
 import RUNTIME_MANIFEST from "nndl-runtime-manifest";
+// build/wasm/gemm.wasm (gemm.wat compiled by scripts/build_gemm.mjs), bundled in as bytes: the
+// matrix-product kernel of nndl.matmul, 3 KB, which comes with this script and is checked with it.
+import KERNEL from "nndl-gemm-wasm";
 
 const RUNNER_DIR = "/nndl-runtime";
 const RUNNER_MODULE = "_nndl_cells";
+// Where nndl.matmul looks for its matrix-product kernel in Python's file system (GEMM_PATH).
+const KERNEL_PATH = "/usr/lib/nndl-gemm.wasm";
 
 let pyodide = null;
 let runner = null;
@@ -63,6 +69,7 @@ async function start({ runtimeURL, interruptBuffer: buffer }) {
     pyodide.setInterruptBuffer(buffer);
   }
   await loadEngine();
+  installKernel();
   runner = installRunner();
   const versions = pyodide.runPython(
     "import sys, numpy; f'{sys.version.split()[0]} {numpy.__version__}'",
@@ -262,7 +269,21 @@ async function loadEngine() {
   pyodide.pyimport("nndl");
 }
 
-// ---- Stage 4: the cells' Python side ----------------------------------------------------------
+// ---- Stage 4: the matrix-product kernel ------------------------------------------------------
+
+/** Put the kernel where nndl.matmul finds it: Python opens it with ctypes, as a shared library
+ *  that works in Python's own memory. A browser without WebAssembly SIMD (Safari before 16.4)
+ *  cannot compile it; training then takes the slower OpenBLAS route. */
+function installKernel() {
+  if (!WebAssembly.validate(KERNEL)) {
+    console.warn("nndl: this browser has no WebAssembly SIMD; matrix products take the slower route");
+    return;
+  }
+  pyodide.FS.mkdirTree(KERNEL_PATH.slice(0, KERNEL_PATH.lastIndexOf("/")));
+  pyodide.FS.writeFile(KERNEL_PATH, KERNEL);
+}
+
+// ---- Stage 5: the cells' Python side ----------------------------------------------------------
 
 function installRunner() {
   setStage("cells", "Preparing the cells");

@@ -6,22 +6,33 @@ module is the one place where such a product may take another route than NumPy's
 everything else in the engine is plain NumPy, and :func:`matmul` always equals ``A @ B`` (to
 rounding: the same sums, added in another order).
 
-Why another route exists at all: natively, NumPy hands ``@`` on float arrays to an optimised
+Why other routes exist at all: natively, NumPy hands ``@`` on float arrays to an optimised
 BLAS library (OpenBLAS), which splits the product into blocks that stay in the processor's
 caches and uses its vector instructions. The NumPy that runs in the browser (Pyodide) is built
 without BLAS: its ``@`` is the textbook triple loop, about 30 times slower than the native one
-on the course's shapes. Pyodide does ship OpenBLAS compiled to WebAssembly, as the separate
-package ``openblas``; when that library is loaded (the cells' runner loads it before a cell that
-trains a model), :func:`matmul` calls it through ``ctypes``: ``cblas_dgemm`` (``sgemm`` for
-float32) for a product of two matrices, ``cblas_dgemv`` (``sgemv``) when one side is a single
-row or column, as in logistic regression's ``wᵀX`` and ``X dZᵀ``.
+on the course's shapes. So in the browser, :func:`matmul` takes one of two other routes.
 
-Both operands are passed in the memory order they already have: a C-ordered (row-major) or a
-Fortran-ordered (column-major, like ``X`` from :func:`nndl.data.flatten_images`, or ``Aᵀ`` of a
-C-ordered ``A``) matrix is read in place, the transposition being a flag for BLAS, so no product
-copies its inputs.
+* ``"simd"``, for float64: a small matrix-product kernel written for this course directly in
+  WebAssembly (``docs/javascripts/gemm.wat``), using the browser's 128-bit vector instructions:
+  two float64 multiply-adds per instruction, a 4 × 4 block of the result held in registers while
+  the sum over ``k`` runs, the operands copied block by block into the order the kernel reads
+  them. It computes C = A B for any memory order of A and B; a matrix times a vector (logistic
+  regression's ``wᵀX`` and ``X dZᵀ``) has two kernels of its own, which read each number of the
+  matrix once. The site's Python worker writes it (3 KB) into Python's file system as
+  :data:`GEMM_PATH` when Python starts; it is opened like any shared library, with ``ctypes``.
+* ``"openblas"``: Pyodide ships OpenBLAS compiled to WebAssembly, as the separate package
+  ``openblas``. That build targets a generic processor and uses no vector instructions: the
+  kernel above is about twice as fast on the course's products. OpenBLAS remains the route for
+  float32, and for float64 when the kernel is missing (a browser without WebAssembly SIMD). When
+  the library is loaded, :func:`matmul` calls it through ``ctypes``: ``cblas_dgemm``
+  (``sgemm`` for float32) for a product of two matrices, ``cblas_dgemv`` (``sgemv``) when one
+  side is a single row or column.
 
-:func:`backend` says which route is in use: ``"numpy"`` or ``"openblas"``.
+Both routes read the operands in the memory order they already have: a C-ordered (row-major) or
+a Fortran-ordered (column-major, like ``X`` from :func:`nndl.data.flatten_images`, or ``Aᵀ`` of
+a C-ordered ``A``) matrix is read in place, so no product copies its inputs.
+
+:func:`backend` says which route float64 products take: ``"simd"``, ``"openblas"`` or ``"numpy"``.
 """
 
 import ctypes
@@ -35,11 +46,50 @@ __all__ = ["matmul", "backend"]
 #: Where Pyodide installs the shared library of its ``openblas`` package.
 OPENBLAS_PATH = "/usr/lib/libopenblas.so"
 
+#: Where the site's Python worker puts the WebAssembly kernel (docs/javascripts/gemm.wat).
+GEMM_PATH = "/usr/lib/nndl-gemm.wasm"
+
 #: Products smaller than this many multiply-adds stay with NumPy: calling out costs more.
 MIN_WORK = 20_000
 
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _blas = None  # {dtype: (gemm, gemv)} once the library is found
+_kernel = None  # the SIMD kernel once found (False: it cannot run here)
+
+
+class _Kernel:  # pragma: no cover (only in the browser; tests stand in for it)
+    """The functions of the WebAssembly kernel (see gemm.wat), typed for ctypes, and the scratch
+    memory its gemm needs."""
+
+    def __init__(self, library):
+        size, pointer = ctypes.c_int, ctypes.c_void_p
+        library.work_bytes.argtypes, library.work_bytes.restype = [], size
+        # gemm(n, p, k, A, a_row, a_col, B, b_row, b_col, C, work): strides in elements
+        self.gemm = library.gemm
+        self.gemm.argtypes = [size] * 3 + [pointer, size, size] * 2 + [pointer, pointer]
+        self.gemm.restype = None
+        # gemv_dot / gemv_axpy(rows, k, M, ldm, x, y)
+        self.gemv_dot, self.gemv_axpy = library.gemv_dot, library.gemv_axpy
+        for gemv in (self.gemv_dot, self.gemv_axpy):
+            gemv.argtypes = [size, size, pointer, size, pointer, pointer]
+            gemv.restype = None
+        self.work = np.empty(library.work_bytes() // 8)
+
+
+def _find_kernel():
+    """The SIMD kernel, if this is Pyodide and the site's Python worker has put it in place."""
+    global _kernel
+    if _kernel is None and sys.platform == "emscripten" and os.path.exists(GEMM_PATH):
+        _kernel = _load_kernel(GEMM_PATH)  # pragma: no cover (only in the browser)
+    return _kernel
+
+
+def _load_kernel(path):  # pragma: no cover (only in the browser; tests stand in for it)
+    """The kernel at path, or False if this browser cannot run it (so it is not tried again)."""
+    try:
+        return _Kernel(ctypes.CDLL(path))
+    except OSError:
+        return False
 
 
 def _find_blas():
@@ -70,7 +120,10 @@ def _load_blas(path):  # pragma: no cover (only in the browser; tests stand in f
 
 
 def backend():
-    """``"openblas"`` when :func:`matmul` calls the BLAS library, else ``"numpy"``."""
+    """The route of float64 products: ``"simd"`` (the WebAssembly kernel), ``"openblas"`` or
+    ``"numpy"``."""
+    if _find_kernel():
+        return "simd"
     return "openblas" if _find_blas() else "numpy"
 
 
@@ -86,24 +139,65 @@ def _layout(M):
 def matmul(A, B):
     """``A @ B`` for matrices A (n, k) and B (k, p) -> (n, p), C-ordered.
 
-    Goes through OpenBLAS when it is loaded (in the browser) and the product is worth it: both
-    float64 or both float32, and at least :data:`MIN_WORK` multiply-adds. Anything else (other
-    dtypes, vectors, stacks of matrices, a shape mismatch and its error message) is NumPy's ``@``.
+    In the browser, a product worth it (at least :data:`MIN_WORK` multiply-adds) goes through
+    the SIMD kernel when both operands are float64, else through OpenBLAS when it is loaded and
+    both are float64 or both float32. Anything else (other dtypes, vectors, stacks of matrices, a
+    shape mismatch and its error message) is NumPy's ``@``.
     """
-    blas = _find_blas()
     if (
-        not blas
-        or not isinstance(A, np.ndarray)
+        not isinstance(A, np.ndarray)
         or not isinstance(B, np.ndarray)
         or A.ndim != 2
         or B.ndim != 2
         or A.dtype != B.dtype
-        or A.dtype not in blas
         or A.shape[1] != B.shape[0]
         or A.shape[0] * A.shape[1] * B.shape[1] < MIN_WORK
     ):
         return A @ B
-    gemm, gemv = blas[A.dtype]
+    kernel = _find_kernel() if A.dtype == np.float64 else None
+    if kernel:
+        return _by_kernel(kernel, A, B)
+    blas = _find_blas()
+    if blas and A.dtype in blas:
+        return _by_blas(blas[A.dtype], A, B)
+    return A @ B
+
+
+def _strides(M):
+    """M's (row, column) strides counted in elements, or None if they are not whole, positive
+    numbers of elements (a reversed view, say): NumPy then computes the product."""
+    if any(step < 0 or step % M.itemsize for step in M.strides):
+        return None
+    return [step // M.itemsize for step in M.strides]
+
+
+def _by_kernel(kernel, A, B):
+    """A @ B by the WebAssembly kernel (float64)."""
+    (n, k), p = A.shape, B.shape[1]
+    C = np.empty((n, p))
+    if p == 1 or n == 1:
+        # A matrix times a vector: C = A b, or Cᵀ = Bᵀ aᵀ for a row a. The vector (k numbers, few
+        # next to the matrix) is copied if its numbers are not side by side.
+        M, x = (A, B[:, 0]) if p == 1 else (B.T, A[0])
+        x = np.ascontiguousarray(x)
+        rows = M.shape[0]
+        if M.flags.c_contiguous:  # rows side by side: a dot product per row
+            kernel.gemv_dot(rows, k, M.ctypes.data, k, x.ctypes.data, C.ctypes.data)
+            return C
+        if M.flags.f_contiguous:  # columns side by side: y += column × x[l], column by column
+            kernel.gemv_axpy(rows, k, M.ctypes.data, rows, x.ctypes.data, C.ctypes.data)
+            return C
+    a, b = _strides(A), _strides(B)
+    if a is None or b is None:
+        return A @ B
+    kernel.gemm(n, p, k, A.ctypes.data, *a, B.ctypes.data, *b, C.ctypes.data,
+                kernel.work.ctypes.data)
+    return C
+
+
+def _by_blas(functions, A, B):
+    """A @ B by OpenBLAS's gemm, or gemv for a matrix times a vector."""
+    gemm, gemv = functions
     (n, k), p = A.shape, B.shape[1]
     C = np.empty((n, p), dtype=A.dtype)
     if p == 1 or n == 1:
