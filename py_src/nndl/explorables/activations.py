@@ -9,12 +9,11 @@ ReLU, where there is no derivative, the drawing shows the engine's choice (the s
 
 import math
 import uuid
-from xml.sax.saxutils import escape
 
 import numpy as np
 
 from .. import activations
-from ..display import _COLORS, _format_tick, _nice_ticks, _svg_open
+from ..display import _COLORS, _format_tick, _nice_ticks, _svg_open, escape
 from ._base import Choice, Slider, View, explorable
 
 __all__ = ["activation_explorer"]

@@ -16,9 +16,8 @@ draw their own formula in a cell::
 """
 
 import uuid
-from xml.sax.saxutils import escape
 
-from ..display import _COLORS, _svg_open
+from ..display import _COLORS, _svg_open, escape
 from ..graph import Value
 from ._base import Slider, View, explorable
 

@@ -16,12 +16,11 @@ setting (logistic regression once per dataset, the network once per dataset and 
 
 import functools
 import uuid
-from xml.sax.saxutils import escape
 
 import numpy as np
 
 from .. import data, logistic, shallow
-from ..display import _COLORS, _svg_open
+from ..display import _COLORS, _svg_open, escape
 from ._base import Choice, View, explorable
 
 __all__ = ["DATASETS", "HIDDEN_UNITS", "ITERATIONS", "train_logistic", "train_network", "planar"]

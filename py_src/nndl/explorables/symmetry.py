@@ -20,12 +20,11 @@ Training runs once per (activation, start) and keeps the parameters of every ite
 import functools
 import uuid
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 import numpy as np
 
 from .. import data, shallow
-from ..display import _COLORS, _svg_open
+from ..display import _COLORS, _svg_open, escape
 from ._base import Choice, Slider, View, explorable
 
 __all__ = ["MAX_ITERATIONS", "N_H", "LEARNING_RATE", "Snapshot", "trajectory", "symmetry"]

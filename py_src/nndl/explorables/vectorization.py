@@ -11,11 +11,10 @@ call is their average.
 import math
 import time
 import uuid
-from xml.sax.saxutils import escape
 
 import numpy as np
 
-from ..display import _COLORS, _format_tick, _nice_ticks, _svg_open
+from ..display import _COLORS, _format_tick, _nice_ticks, _svg_open, escape
 from ._base import Choice, View, explorable
 
 __all__ = ["dot_loop", "vectorization_race", "race_invitation"]
