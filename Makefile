@@ -114,14 +114,15 @@ CELL_BUNDLE := build/assets/nndl
 CELL_BUNDLE_STAMP := build/assets/.nndl-bundled
 SITE_PORT := 8000
 
-# The cells' ES modules bundled with CodeMirror: cells.js for the pages, worker.js for the Python
-# worker (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
+# The cells' ES modules bundled with CodeMirror: cells.js for the pages, boot.js (which starts the
+# Python worker from the <head> of a page with cells), worker.js for the Python worker
+# (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
 # the worker checks every runtime file against the sha256 recorded when the runtime was built), and
 # the matrix-product kernel as bytes.
 $(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM)
 	rm -rf $(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/cells.js docs/javascripts/worker.js \
-	  docs/javascripts/maths.js \
+	  docs/javascripts/boot.js docs/javascripts/maths.js \
 	  --bundle --format=esm --target=es2022 --minify --sourcemap --loader:.py=text \
 	  --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
 	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary \

@@ -57,6 +57,14 @@ def test_a_cell_runs_and_shows_its_output_even_when_run_before_python_is_ready(o
           const el = document.querySelector('.nndl-runtime');
           if (el && window.__status.at(-1) !== el.textContent) window.__status.push(el.textContent);
         }).observe(document, { subtree: true, childList: true, characterData: true });
+        window.__workers = [];  // [address, call stack] of each worker the page creates
+        const PageWorker = window.Worker;
+        window.Worker = class extends PageWorker {
+          constructor(...args) {
+            super(...args);
+            window.__workers.push([String(args[0]), new Error().stack]);
+          }
+        };
         """
     )
     cells = open_page("demo/")
@@ -72,6 +80,9 @@ def test_a_cell_runs_and_shows_its_output_even_when_run_before_python_is_ready(o
     assert any(re.search(r"Downloading Python… · \d+\.\d MB of \d+\.\d MB", s) for s in status), status
     assert any(s.startswith("Loading NumPy and nndl…") for s in status), status
     assert any(s.startswith("Python is ready (Python 3.12.7, NumPy 2.0.2)") for s in status), status
+    # One Python worker, started from the page's <head> (boot.js), which the cells then adopted.
+    workers = [stack for url, stack in page.evaluate("window.__workers") if "/nndl/worker.js" in url]
+    assert len(workers) == 1 and "/assets/nndl/boot.js" in workers[0], workers
 
 
 # ---- Editing and the keyboard ---------------------------------------------------------------------
@@ -237,6 +248,10 @@ def test_cells_share_one_namespace(open_page):
 
 # ---- Stop -------------------------------------------------------------------------------------------
 
+# Each start of Python fetches the runtime's lock file once: tests count starts by its requests
+# (the site's service worker also fetches it, to keep it for offline use: that is not a start).
+PYTHON_STARTS = "/pyodide/pyodide-lock.json"
+
 LOOP = 'print("looping")\nx = 0\nwhile True:\n    x += 1'
 
 
@@ -254,10 +269,9 @@ def stop_infinite_loop(cells):
 
 
 def test_stop_without_isolation_restarts_python_and_restores_the_cells(open_page, context):
-    # The runtime's loads by the page's Python workers, whether the server or the site's service
-    # worker (docs/javascripts/sw.js) answers them: a restarted Python loads it again.
+    # Starts of Python by the page's workers: a restarted Python starts again.
     wasm = []
-    context.on("request", lambda r: r.url.endswith("/pyodide/pyodide.asm.wasm") and r.service_worker is None
+    context.on("request", lambda r: r.url.endswith(PYTHON_STARTS) and r.service_worker is None
                and wasm.append(r.url))
     cells = open_page("demo/")
     assert not cells.page.evaluate("crossOriginIsolated")  # as on GitHub Pages
@@ -275,8 +289,8 @@ def test_stop_without_isolation_restarts_python_and_restores_the_cells(open_page
 
 
 def test_stop_with_the_interrupt_buffer_keeps_python(open_page, isolated_server, context):
-    wasm = []  # loads by the page's Python workers, as in the test above
-    context.on("request", lambda r: r.url.endswith("/pyodide/pyodide.asm.wasm") and r.service_worker is None
+    wasm = []  # starts of Python by the page's workers, as in the test above
+    context.on("request", lambda r: r.url.endswith(PYTHON_STARTS) and r.service_worker is None
                and wasm.append(r.url))
     cells = open_page(isolated_server.url + "demo/")
     assert cells.page.evaluate("crossOriginIsolated")
@@ -332,10 +346,9 @@ def test_an_edit_of_code_the_lesson_has_since_changed_is_kept_and_flagged(open_p
 
 
 def test_python_survives_instant_navigation_and_each_page_has_its_namespace(open_page, page, context):
-    # Loads of the runtime by the page's Python workers (the site's service worker also fetches
-    # it once, to keep it for offline use: that is not Python starting).
+    # Starts of Python by the page's workers.
     loads = []
-    context.on("request", lambda r: r.url.endswith("/pyodide/pyodide.asm.wasm") and r.service_worker is None
+    context.on("request", lambda r: r.url.endswith(PYTHON_STARTS) and r.service_worker is None
                and loads.append(r.url))
     wasm = lambda: len(loads)  # noqa: E731
     already = wasm()

@@ -11,6 +11,8 @@
 
   One option exists: ```` ```pycell manual ```` marks a cell the page never runs on its own as an
   earlier cell of the one the reader runs (a deliberate error, a slow demonstration).
+- on_post_page: a page with cells loads boot.js from its <head>, asynchronously: it starts the
+  Python worker while the browser is still reading the page, ahead of the page's larger scripts.
 - on_post_build: copies the bundled browser code (build/assets/nndl/, made by esbuild) into
   site/assets/nndl/ and the Python runtime (build/runtime/) into site/pyodide/, so that site/ is
   complete. `make site` builds both first; a plain `mkdocs build` without them warns, which
@@ -22,6 +24,7 @@ import shutil
 from html import escape
 from pathlib import Path
 
+from mkdocs.utils import get_relative_url
 from pymdownx.superfences import SuperFencesException
 
 log = logging.getLogger("mkdocs.hooks.cells")
@@ -71,6 +74,18 @@ def render(source, language, class_name, options, md, **kwargs):
         '<div class="nndl-output" aria-live="polite"></div>'
         "</div>"
     )
+
+
+#: The script that starts Python from a page's <head> (docs/javascripts/boot.js, bundled).
+BOOT_SCRIPT = "assets/nndl/boot.js"
+
+
+def on_post_page(output, page, config):
+    """A page with cells starts Python from its <head>: see docs/javascripts/boot.js."""
+    if 'class="nndl-cell"' not in output:
+        return output
+    src = escape(get_relative_url(BOOT_SCRIPT, page.url))
+    return output.replace("</head>", f'<script type="module" async src="{src}"></script></head>', 1)
 
 
 def on_post_build(config):

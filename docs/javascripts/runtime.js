@@ -1,8 +1,8 @@
 // The page's side of the Python worker: one per browser tab, surviving Material's instant
 // navigation, so Pyodide and NumPy load once per visit.
 //
-// - Locates everything relative to this module's own URL (site/assets/nndl/cells.js), so the site
-//   works under any base path: the worker is ./worker.js, the runtime is <site root>/pyodide/.
+// - Adopts the worker that boot.js started from the page's <head>, if there is one (see spawn.js
+//   for where everything is located).
 // - Queues runs: a Run pressed before Python is ready waits, it is not lost. One run is in the
 //   worker at a time; the next is sent when the previous one has ended.
 // - Stops runs. When the page is cross-origin isolated, a SharedArrayBuffer interrupt raises
@@ -11,10 +11,9 @@
 //   that the page can run its completed cells again.
 
 import { RUN_ENDINGS, RUN_MESSAGES, check, message } from "./protocol.js";
+import { WORKER_URL, canInterrupt, spawnWorker, takeBootedWorker } from "./spawn.js";
 
-export const SITE_ROOT = new URL("../../", import.meta.url);
-export const RUNTIME_URL = new URL("pyodide/", SITE_ROOT).href;
-const WORKER_URL = new URL("worker.js", import.meta.url);
+export { RUNTIME_URL, SITE_ROOT } from "./spawn.js";
 
 /** How long an interrupt may take before Stop falls back to restarting the worker. */
 const INTERRUPT_GRACE_MS = 1500;
@@ -54,7 +53,7 @@ export class Runtime {
 
   /** True when Stop can interrupt Python in place. */
   get canInterrupt() {
-    return Boolean(self.crossOriginIsolated) && typeof SharedArrayBuffer === "function";
+    return canInterrupt();
   }
 
   get ready() {
@@ -82,19 +81,22 @@ export class Runtime {
   }
 
   spawn(detail = "Starting Python") {
-    this.interrupt = this.canInterrupt ? new Uint8Array(new SharedArrayBuffer(1)) : null;
-    const worker = new Worker(WORKER_URL, { type: "module", name: "nndl-python" });
-    worker.onmessage = (event) => this.receive(worker, event.data);
-    worker.onerror = (event) => {
+    // The first time, the worker boot.js started as the page began to load; else a new one.
+    const { worker, interrupt, early } = takeBootedWorker() ?? spawnWorker();
+    this.interrupt = interrupt;
+    const onMessage = (event) => this.receive(worker, event.data);
+    const onError = (event) => {
       event.preventDefault();
       if (worker !== this.worker) return;
       const reason = event.message || `the worker script ${WORKER_URL.pathname} could not start`;
       if (this.ready) this.restart(`Python stopped unexpectedly (${reason})`);
       else this.fail(reason);
     };
+    worker.onmessage = onMessage;
+    worker.onerror = onError;
     this.worker = worker;
     this.setStatus({ phase: "starting", stage: "download", detail, loaded: 0, total: 0 });
-    worker.postMessage(message("init", { runtimeURL: RUNTIME_URL, interruptBuffer: this.interrupt }));
+    for (const [kind, event] of early) (kind === "message" ? onMessage : onError)(event);
   }
 
   receive(worker, data) {

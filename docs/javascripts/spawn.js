@@ -1,0 +1,39 @@
+// Starting the Python worker (worker.js), shared by boot.js (a page's first moments) and
+// runtime.js (which owns the worker from then on, and starts a fresh one after a restart).
+//
+// Everything is located relative to this module's own URL (site/assets/nndl/…), so the site
+// works under any base path: the worker is ./worker.js, the runtime is <site root>/pyodide/.
+
+import { message } from "./protocol.js";
+
+export const SITE_ROOT = new URL("../../", import.meta.url);
+export const RUNTIME_URL = new URL("pyodide/", SITE_ROOT).href;
+export const WORKER_URL = new URL("worker.js", import.meta.url);
+
+/** True when Stop can interrupt Python in place (a SharedArrayBuffer needs cross-origin isolation). */
+export function canInterrupt() {
+  return Boolean(self.crossOriginIsolated) && typeof SharedArrayBuffer === "function";
+}
+
+/** Create the worker and ask it to start Python. What it says before someone listens is kept:
+ *  returns { worker, interrupt, early }, early being the [kind, event] pairs received so far
+ *  ("message" or "error"), in order, for the owner to replay when it takes over. */
+export function spawnWorker() {
+  const interrupt = canInterrupt() ? new Uint8Array(new SharedArrayBuffer(1)) : null;
+  const worker = new Worker(WORKER_URL, { type: "module", name: "nndl-python" });
+  const early = [];
+  worker.onmessage = (event) => early.push(["message", event]);
+  worker.onerror = (event) => {
+    event.preventDefault();
+    early.push(["error", event]);
+  };
+  worker.postMessage(message("init", { runtimeURL: RUNTIME_URL, interruptBuffer: interrupt }));
+  return { worker, interrupt, early };
+}
+
+/** The worker boot.js started for this page, once (the first caller takes it), or null. */
+export function takeBootedWorker() {
+  const booted = window.__nndlBootedWorker ?? null;
+  window.__nndlBootedWorker = null;
+  return booted;
+}
