@@ -142,3 +142,98 @@ def test_the_built_site_has_its_worker_at_the_root_with_its_manifest():
     entry = data["files"]["pyodide/pyodide.asm.wasm"]
     wasm = (site / "pyodide" / "pyodide.asm.wasm").read_bytes()
     assert entry == {"size": len(wasm), "sha256": hashlib.sha256(wasm).hexdigest()}
+
+
+# ---- docs/hooks/maths.py: the maths drawn by KaTeX at build time ------------------------------
+
+spec = importlib.util.spec_from_file_location("maths_hook", ROOT / "docs" / "hooks" / "maths.py")
+maths = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(maths)
+
+CASES = r"""Inline $a < b$ and $p \& q$, then
+
+$$
+|x| = \begin{cases} x & x > 0 \\ -x & x \le 0 \end{cases}
+$$
+
+and one KaTeX cannot read: $\frac{1}{$.
+"""
+
+
+def arithmatex(text):
+    """The page's HTML as pymdownx.arithmatex (generic mode, as in mkdocs.yml) writes it."""
+    configs = {"pymdownx.arithmatex": {"generic": True}}
+    return markdown.markdown(text, extensions=["pymdownx.arithmatex"], extension_configs=configs)
+
+
+def test_the_formulas_are_read_unescaped_with_their_mode():
+    html = arithmatex(CASES)
+    assert r'<span class="arithmatex">\(a &lt; b\)</span>' in html  # escaped in the page
+    assert maths.formulas(html) == [
+        ("a < b", False),
+        (r"p \& q", False),
+        ("\n" r"|x| = \begin{cases} x & x > 0 \\ -x & x \le 0 \end{cases}" "\n", True),
+        (r"\frac{1}{", False),
+    ]
+
+
+def test_a_site_is_drawn_in_place_with_html_and_mathml(tmp_path):
+    page = f"<html><head></head><body>{arithmatex(CASES)}</body></html>"
+    (tmp_path / "lesson").mkdir()
+    (tmp_path / "lesson" / "index.html").write_text(page, encoding="utf-8")
+    (tmp_path / "other.html").write_text("<p>No maths, $5.</p>", encoding="utf-8")
+    assert maths.draw_site(tmp_path) == 4
+    html = (tmp_path / "lesson" / "index.html").read_text(encoding="utf-8")
+    assert "\\(" not in html and "\\[" not in html
+    # The arithmatex elements stay, each with KaTeX's output inside a <span>, as auto-render left it.
+    assert html.count('<span class="arithmatex"><span><span class="katex">') == 2
+    assert html.count('<div class="arithmatex"><span><span class="katex-display"><span class="katex">') == 1
+    assert html.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') == 3  # for screen readers
+    assert html.count('aria-hidden="true"') == 3  # KaTeX's HTML, for the eyes
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in html
+    assert '<annotation encoding="application/x-tex">a &lt; b</annotation>' in html
+    assert r'<annotation encoding="application/x-tex">p \&amp; q</annotation>' in html
+    assert "<mtable" in html  # the cases, read with their & and >
+    # A formula KaTeX cannot read is shown as its TeX, in red, with KaTeX's message; the build goes on.
+    error = re.search(r'<span class="arithmatex"><span><span class="katex-error" title="([^"]*)" '
+                      r'style="color:#cc0000">\\frac\{1\}\{</span></span></span>', html)
+    assert error and error[1].startswith("ParseError: KaTeX parse error")
+    assert (tmp_path / "other.html").read_text(encoding="utf-8") == "<p>No maths, $5.</p>"
+    # Drawn pages are left as they are (`mkdocs serve` keeps the pages it does not rebuild).
+    assert maths.draw_site(tmp_path) == 0
+    assert (tmp_path / "lesson" / "index.html").read_text(encoding="utf-8") == html
+
+
+def test_the_same_formula_is_drawn_once_and_put_everywhere(tmp_path, monkeypatch):
+    calls = []
+    fake = '<span class="katex">{}</span>'.format
+    monkeypatch.setattr(maths, "render", lambda found: calls.append(found) or [fake(tex) for tex, _ in found])
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text(arithmatex("$x$ and $y$ and $x$"), encoding="utf-8")
+    assert maths.draw_site(tmp_path) == 6
+    assert calls == [[("x", False), ("y", False)]]
+    assert (tmp_path / "b.html").read_text(encoding="utf-8") == arithmatex("$x$ and $y$ and $x$").replace(
+        r"\(x\)", f"<span>{fake('x')}</span>").replace(r"\(y\)", f"<span>{fake('y')}</span>")
+
+
+def test_maths_the_hook_cannot_read_or_draw_stops_the_build(tmp_path, monkeypatch):
+    (tmp_path / "index.html").write_text('<div class="arithmatex">$$x$$</div>', encoding="utf-8")
+    with pytest.raises(maths.MathsError, match="index.html: an arithmatex element this hook cannot read"):
+        maths.draw_site(tmp_path)
+    monkeypatch.setattr(maths.shutil, "which", lambda name: None)
+    with pytest.raises(maths.MathsError, match=r"Node.js \(`node`\) is not on PATH"):
+        maths.render([("x", False)])
+    monkeypatch.setattr(maths.shutil, "which", lambda name: "/bin/false")
+    with pytest.raises(maths.MathsError, match=r"render_maths.mjs failed \(status 1\)"):
+        maths.render([("x", False)])
+
+
+def test_the_built_site_has_its_maths_drawn_and_searchable_as_tex():
+    site = ROOT / "site"
+    lesson = (site / "lessons" / "03-computation-graph" / "index.html").read_text(encoding="utf-8")
+    assert maths.formulas(lesson) == []
+    assert lesson.count('class="arithmatex"><span><span class="katex') > 50
+    assert "katex-error" not in lesson
+    # The search index is made from the pages before the hook: the TeX, not KaTeX's markup.
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "katex" not in index and r"\\(J = 3v\\)" in index

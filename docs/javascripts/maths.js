@@ -1,22 +1,12 @@
-// The lessons' maths, rendered in the page by KaTeX, bundled from npm with its stylesheet and
-// fonts (esbuild), so no request leaves the site. pymdownx.arithmatex (generic mode) leaves the
-// TeX in \( … \) and \[ … \] inside elements of class "arithmatex"; Material's document$ emits
-// on the first load and after every instant navigation. Once the maths is drawn (and again once
-// KaTeX's fonts are in), the boxes too wide for the screen are made reachable by keyboard.
-import renderMathInElement from "katex/contrib/auto-render";
+// The lessons' maths: drawn by KaTeX when the site is built (docs/hooks/maths.py), so the page
+// needs only KaTeX's stylesheet and fonts, bundled here from npm (esbuild writes them to
+// maths.css and fonts/), so no request leaves the site. Material's document$ emits on the first
+// load and after every instant navigation; the displayed formulas too wide for the screen are
+// then made reachable by keyboard, and again once KaTeX's fonts are in (they change the widths).
 import "katex/dist/katex.min.css";
 import { markScrollable } from "./scrollable.js";
 
 document$.subscribe(({ body }) => {
-  for (const element of body.querySelectorAll(".arithmatex")) {
-    renderMathInElement(element, {
-      delimiters: [
-        { left: "\\(", right: "\\)", display: false },
-        { left: "\\[", right: "\\]", display: true },
-      ],
-      throwOnError: false,
-    });
-  }
   markScrollable(body);
   document.fonts?.ready.then(() => markScrollable(body));
 });
