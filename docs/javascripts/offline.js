@@ -4,7 +4,8 @@
 // - mountOffline() runs on every page Material shows. The first time, after the page has loaded
 //   (so that it never delays the page or Python), it registers the worker, relative to the site
 //   root, which works under any base path. Then, on each page, it asks the worker to keep the
-//   page and the files it loaded; once Python is ready, the runtime too. That is what makes a
+//   page and the files it loaded; once Python is ready, the runtime too. Each page load also
+//   asks the browser to look for a newer worker (a new deployment). That is what makes a
 //   page visited once, and its cells, work again with no network.
 // - The control, in each element .nndl-offline of a page (docs/how-to-use.md): asks the worker
 //   what is saved, and offers "Make available offline" (every page and the whole runtime, with
@@ -47,7 +48,12 @@ function register() {
   registration = new Promise((resolve) => {
     const go = () => {
       navigator.serviceWorker.register(WORKER_URL.href)
-        .then(() => navigator.serviceWorker.ready)
+        .then((registered) => {
+          // Look for a new deployment now: the browser's own check after a navigation waits
+          // until the worker is idle, and online the worker sees no file that could tell it.
+          registered.update().catch(() => {});
+          return navigator.serviceWorker.ready;
+        })
         .then(resolve, (error) => {
           console.warn(`Offline use is not available: ${error.message}`);
           resolve(null);
