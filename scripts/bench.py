@@ -14,7 +14,8 @@ Pages would. Workloads run through real pages, as a reader runs them:
   cell's result, and the bytes transferred ("cold"); a new tab of the same profile opens the page
   again ("warm", a second visit); then a link of the site's navigation leads to lesson 3 in the
   same visit, whose first cell is run the same way: time from the click to its result ("next
-  page");
+  page"). The reference, measured in the same way in a fresh profile of its own: a bare page
+  that loads Pyodide 0.27.7 and NumPy exactly as published and computes one NumPy result;
 - lr, deep: the course's two trainings on the sample images, typed into the first cell of the
   training lesson and run (logistic regression, α = 0.005, 2000 iterations; the L-layer network
   [12288, 20, 7, 5, 1], α = 0.0075, 2500 iterations), timed inside Python around the training
@@ -28,6 +29,7 @@ The complete default run takes about 15 minutes on a 2-core machine (the deep tr
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -44,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKLOADS = ("startup", "lr", "deep", "dot")
 
 TRAINING_PAGE = "lessons/13-training-on-images/"
+BARE_PAGE = "bench-bare/"  # the start-up reference, added to the private copy (add_bare_page)
 DOT_PAGE = "lessons/05-vectorization/"
 FIRST_PAGE = "demo/"
 NEXT_PAGE = "lessons/03-computation-graph/"
@@ -105,6 +108,39 @@ new MutationObserver(() => {
   if (cell.dataset.state === 'done' && !window.__firstResult) window.__firstResult = performance.now();
 }).observe(document, { subtree: true, childList: true, attributes: true });
 """
+
+
+# The start-up figures' reference: Pyodide and NumPy exactly as published, on a page of their own
+# that computes one NumPy result as soon as it can. It records the same moment as the site's pages.
+BARE_HTML = """<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>Pyodide and NumPy, bare</title>
+<script type="module">
+const { loadPyodide } = await import("./pyodide/pyodide.mjs");
+const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", location.href).href });
+await pyodide.loadPackage("numpy");
+pyodide.runPython("import numpy; numpy.arange(3).sum()");
+window.__firstResult = performance.now();
+</script>
+</html>
+"""
+
+
+def add_bare_page(site):
+    """Put the reference page into the private copy of the site: Pyodide's core and official lock
+    from the npm package, NumPy's official wheel (from the runtime build's download cache, checked
+    against the official lock's sha256), none of the site's own files or changes."""
+    npm = ROOT / "node_modules" / "pyodide"
+    folder = site / BARE_PAGE / "pyodide"
+    folder.mkdir(parents=True)
+    for name in ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json"):
+        shutil.copy2(npm / name, folder / name)
+    entry = json.loads((npm / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]["numpy"]
+    wheel = ROOT / ".cache" / "pyodide" / entry["file_name"]
+    if not wheel.is_file() or hashlib.sha256(wheel.read_bytes()).hexdigest() != entry["sha256"]:
+        sys.exit(f"bench: {wheel} is missing or not the official NumPy wheel: run `make site` first")
+    shutil.copy2(wheel, folder / entry["file_name"])
+    (site / BARE_PAGE / "index.html").write_text(BARE_HTML, encoding="utf-8")
 
 
 # ---- The machine ------------------------------------------------------------------------------
@@ -279,6 +315,7 @@ def transferred_bytes(request):
 
 def bench_startup(browser, runs, results):
     cold, warm, next_page, cold_bytes = Series(), Series(), Series(), Series()
+    bare_cold, bare_warm, bare_bytes = Series(), Series(), Series()
     for run in range(runs):
         # A fresh browser profile on disk, as a reader's: its HTTP cache keeps the code compiled
         # from scripts and WebAssembly (a private window's does not).
@@ -300,13 +337,27 @@ def bench_startup(browser, runs, results):
         warm.add(browser.first_result_ms(page, FIRST_PAGE) / 1000)
         next_page.add(browser.next_page_result_ms(page, NEXT_PAGE) / 1000)
         browser.close_profile(context)
+        # The reference, in a fresh profile of its own: the same two visits of the bare page.
+        context = browser.fresh_profile()
+        page = context.new_page()
+        loaded = []
+        context.on("requestfinished", lambda request, loaded=loaded: loaded.append(transferred_bytes(request)))
+        bare_cold.add(browser.first_result_ms(page, BARE_PAGE) / 1000)
+        bare_bytes.add(sum(loaded))
+        page.close()
+        bare_warm.add(browser.first_result_ms(context.new_page(), BARE_PAGE) / 1000)
+        browser.close_profile(context)
         print(f"  startup run {run + 1}: cold {cold.values[-1]:.2f} s, warm {warm.values[-1]:.2f} s,"
-              f" next page {next_page.values[-1]:.2f} s, {cold_bytes.values[-1] / 1e6:.1f} MB",
-              flush=True)
+              f" next page {next_page.values[-1]:.2f} s, {cold_bytes.values[-1] / 1e6:.1f} MB;"
+              f" bare Pyodide page: cold {bare_cold.values[-1]:.2f} s, warm {bare_warm.values[-1]:.2f} s,"
+              f" {bare_bytes.values[-1] / 1e6:.1f} MB", flush=True)
     results["cold_first_result"] = cold
     results["warm_first_result"] = warm
     results["next_page_first_result"] = next_page
     results["cold_bytes"] = cold_bytes
+    results["bare_cold_first_result"] = bare_cold
+    results["bare_warm_first_result"] = bare_warm
+    results["bare_cold_bytes"] = bare_bytes
 
 
 def bench_training(browser, name, runs, threads, results):
@@ -387,22 +438,31 @@ def spread(series, unit="", scale=1.0, digits=2):
     return f"{m:.{digits}f}{unit} [{lo:.{digits}f}–{hi:.{digits}f}] (n={len(series.values)})"
 
 
+def reference_of(bare, ours, unit, scale=1.0, digits=2):
+    """(reference text, ratio) for a start-up figure: the bare Pyodide page's, when measured."""
+    if bare is None or not bare.values:
+        return "–", "–"
+    return f"bare Pyodide page {spread(bare, unit, scale, digits)}", f"{ours.median / bare.median:.2f}×"
+
+
 def table(results, info):
     """The table as Markdown rows: figure, browser, native reference, ratio, goal."""
     rows = [("Figure", "Browser (median [min–max])", "Reference", "Ratio", "Goal")]
     r = results.get
-    for key, label, reference in (
-        ("cold_first_result", "First result, cold", "bare Pyodide page: 2.4 s"),
-        ("warm_first_result", "First result, warm (second visit)", "bare Pyodide page: 1.8 s"),
-        ("next_page_first_result", "First result, next lesson (same visit)", "–"),
+    for key, label in (
+        ("cold_first_result", "First result, cold"),
+        ("warm_first_result", "First result, warm (second visit)"),
+        ("next_page_first_result", "First result, next lesson (same visit)"),
     ):
         if r(key):
             goal, met = GOALS[key]
-            rows.append((label, spread(r(key), " s"), reference, "–",
+            reference, ratio = reference_of(r(f"bare_{key}"), r(key), " s")
+            rows.append((label, spread(r(key), " s"), reference, ratio,
                          f"{goal}: {'met' if met(r(key).median) else 'not met'}"))
     if r("cold_bytes"):
+        reference, ratio = reference_of(r("bare_cold_bytes"), r("cold_bytes"), " MB", 1e-6, 1)
         rows.append(("Bytes transferred, cold", spread(r("cold_bytes"), " MB", 1e-6, 1),
-                     "bare Pyodide page: 16.9 MB", "–", "–"))
+                     reference, ratio, "–"))
     for name, label in (("lr", "Logistic regression, 2000 it."),
                         ("deep", "L-layer [12288, 20, 7, 5, 1], 2500 it.")):
         if r(f"{name}_browser"):
@@ -462,6 +522,9 @@ def write_json(results, info, path):
         "lr_test_acc_browser": "lr_test_acc_browser",
         "deep_test_acc_browser": "deep_test_acc_browser",
         "dot_loop_ratio_browser": "dot_loop_ratio_browser",
+        "bare_cold_first_result_s": "bare_cold_first_result",
+        "bare_warm_first_result_s": "bare_warm_first_result",
+        "bare_cold_bytes": "bare_cold_bytes",
     }
     for key, name in keys.items():
         data[key] = results[name].median if name in results else None
@@ -503,6 +566,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="nndl-bench-") as tmp:
         site = Path(tmp) / "site"
         shutil.copytree(args.site, site)
+        if "startup" in only:
+            add_bare_page(site)
         browser = Browser(site)
         try:
             if "startup" in only:
