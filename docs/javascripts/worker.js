@@ -239,22 +239,15 @@ async function checkInterpreter(url, realFetch) {
     file.loaded = size;
     return;
   }
-  const chunks = [];
+  let bytes;
   try {
     const response = await fetchFile(url, realFetch);
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      file.loaded += value.byteLength;
-      report();
-    }
+    count(response.clone().body.getReader(), file); // this second copy may be cloned freely
+    bytes = await response.arrayBuffer();
   } catch (error) {
     if (error.runtimeFile) throw error;
     throw runtimeFileError(INTERPRETER, await diagnose(url, realFetch));
   }
-  const bytes = await new Blob(chunks).arrayBuffer();
   if (toHex(await crypto.subtle.digest("SHA-256", bytes)) !== sha256) {
     throw runtimeFileError(INTERPRETER, DAMAGED);
   }
