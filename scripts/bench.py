@@ -313,51 +313,56 @@ def transferred_bytes(request):
     return sizes["responseHeadersSize"] + sizes["responseBodySize"]
 
 
+def two_visits(browser, path):
+    """A fresh browser profile opens path, then opens it again in a new tab. Returns the first
+    result's seconds and bytes transferred of the first visit, the seconds of the second, and the
+    profile with its second tab, still open."""
+    # A fresh browser profile on disk, as a reader's: its HTTP cache keeps the code compiled
+    # from scripts and WebAssembly (a private window's does not).
+    context = browser.fresh_profile()
+    context.add_init_script(RECORD_FIRST_RESULT)
+    page = context.new_page()
+    loaded = []
+
+    def count(request):
+        loaded.append(transferred_bytes(request))
+
+    context.on("requestfinished", count)
+    cold = browser.first_result_ms(page, path) / 1000
+    context.remove_listener("requestfinished", count)
+    # A second visit: a new tab of the same browser profile (its HTTP and code caches).
+    page.close()
+    page = context.new_page()
+    warm = browser.first_result_ms(page, path) / 1000
+    return cold, sum(loaded), warm, context, page
+
+
 def bench_startup(browser, runs, results):
-    cold, warm, next_page, cold_bytes = Series(), Series(), Series(), Series()
-    bare_cold, bare_warm, bare_bytes = Series(), Series(), Series()
+    figures = ("cold_first_result", "cold_bytes", "warm_first_result", "next_page_first_result",
+               "bare_cold_first_result", "bare_cold_bytes", "bare_warm_first_result")
+    for name in figures:
+        results[name] = Series()
     for run in range(runs):
-        # A fresh browser profile on disk, as a reader's: its HTTP cache keeps the code compiled
-        # from scripts and WebAssembly (a private window's does not).
-        context = browser.fresh_profile()
-        context.add_init_script(RECORD_FIRST_RESULT)
-        page = context.new_page()
-        loaded = []
-
-        def count(request, loaded=loaded):
-            loaded.append(transferred_bytes(request))
-
-        context.on("requestfinished", count)
-        cold.add(browser.first_result_ms(page, FIRST_PAGE) / 1000)
-        context.remove_listener("requestfinished", count)
-        cold_bytes.add(sum(loaded))
-        # A second visit: a new tab of the same browser profile (its HTTP and code caches).
-        page.close()
-        page = context.new_page()
-        warm.add(browser.first_result_ms(page, FIRST_PAGE) / 1000)
-        next_page.add(browser.next_page_result_ms(page, NEXT_PAGE) / 1000)
+        cold, loaded, warm, context, page = two_visits(browser, FIRST_PAGE)
+        results["cold_first_result"].add(cold)
+        results["cold_bytes"].add(loaded)
+        results["warm_first_result"].add(warm)
+        results["next_page_first_result"].add(browser.next_page_result_ms(page, NEXT_PAGE) / 1000)
         browser.close_profile(context)
         # The reference, in a fresh profile of its own: the same two visits of the bare page.
-        context = browser.fresh_profile()
-        page = context.new_page()
-        loaded = []
-        context.on("requestfinished", lambda request, loaded=loaded: loaded.append(transferred_bytes(request)))
-        bare_cold.add(browser.first_result_ms(page, BARE_PAGE) / 1000)
-        bare_bytes.add(sum(loaded))
-        page.close()
-        bare_warm.add(browser.first_result_ms(context.new_page(), BARE_PAGE) / 1000)
+        cold, loaded, warm, context, _ = two_visits(browser, BARE_PAGE)
+        results["bare_cold_first_result"].add(cold)
+        results["bare_cold_bytes"].add(loaded)
+        results["bare_warm_first_result"].add(warm)
         browser.close_profile(context)
-        print(f"  startup run {run + 1}: cold {cold.values[-1]:.2f} s, warm {warm.values[-1]:.2f} s,"
-              f" next page {next_page.values[-1]:.2f} s, {cold_bytes.values[-1] / 1e6:.1f} MB;"
-              f" bare Pyodide page: cold {bare_cold.values[-1]:.2f} s, warm {bare_warm.values[-1]:.2f} s,"
-              f" {bare_bytes.values[-1] / 1e6:.1f} MB", flush=True)
-    results["cold_first_result"] = cold
-    results["warm_first_result"] = warm
-    results["next_page_first_result"] = next_page
-    results["cold_bytes"] = cold_bytes
-    results["bare_cold_first_result"] = bare_cold
-    results["bare_warm_first_result"] = bare_warm
-    results["bare_cold_bytes"] = bare_bytes
+        last = {name: results[name].values[-1] for name in figures}
+        print(f"  startup run {run + 1}: cold {last['cold_first_result']:.2f} s,"
+              f" warm {last['warm_first_result']:.2f} s,"
+              f" next page {last['next_page_first_result']:.2f} s,"
+              f" {last['cold_bytes'] / 1e6:.1f} MB; bare Pyodide page:"
+              f" cold {last['bare_cold_first_result']:.2f} s,"
+              f" warm {last['bare_warm_first_result']:.2f} s,"
+              f" {last['bare_cold_bytes'] / 1e6:.1f} MB", flush=True)
 
 
 def bench_training(browser, name, runs, threads, results):
