@@ -232,16 +232,14 @@ def compile_engine(lock: dict, engine_wheel: Path, workdir: Path, staging: Path)
     number; the smoke test checks it). The wheel keeps its py3-none-any name: the bytecode is an
     optional cache that any other Python ignores.
     """
-    unpacked = workdir / "unpacked"
-    run(sys.executable, "-m", "wheel", "unpack", "--dest", unpacked, engine_wheel)
-    (root,) = unpacked.iterdir()
-    compiled_ok = compileall.compile_dir(
-        root / ENGINE, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
-    )
-    if not compiled_ok:
-        raise BuildError(f"could not compile the sources of {engine_wheel.name}")
-    run(sys.executable, "-m", "wheel", "pack", "--dest-dir", staging, root)
-    compiled = staging / engine_wheel.name
+    def compile_sources(root: Path) -> None:
+        compiled_ok = compileall.compile_dir(
+            root / ENGINE, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+        )
+        if not compiled_ok:
+            raise BuildError(f"could not compile the sources of {engine_wheel.name}")
+
+    compiled = repack(engine_wheel, staging, workdir, compile_sources)
     with zipfile.ZipFile(compiled) as archive:
         names = set(archive.namelist())
     sources = {n for n in names if n.endswith(".py")}
@@ -255,6 +253,21 @@ def compile_engine(lock: dict, engine_wheel: Path, workdir: Path, staging: Path)
     (staging / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
     log(f"compiled {len(sources)} modules into {compiled.name} (sources kept)")
     return compiled.name
+
+
+def repack(wheel: Path, destination: Path, workdir: Path, change) -> Path:
+    """Unpack the wheel, let change(root folder) add to it, and pack it again into destination
+    under the same name (wheel pack writes its RECORD anew); returns the new wheel's path."""
+    unpacked = workdir / f"{wheel.stem}-unpacked"
+    run(sys.executable, "-m", "wheel", "unpack", "--dest", unpacked, wheel)
+    (root,) = unpacked.iterdir()
+    change(root)
+    packed = destination / wheel.name
+    packed.unlink(missing_ok=True)
+    run(sys.executable, "-m", "wheel", "pack", "--dest-dir", destination, root)
+    if not packed.exists():
+        raise BuildError(f"wheel pack did not give back {wheel.name}")
+    return packed
 
 
 # --- 5. Package wheels from the Pyodide distribution --------------------------------------------
@@ -391,18 +404,14 @@ def compile_startup(lock: dict, staging: Path, workdir: Path, origins: dict[str,
     origins[zip_path.name] += f", bytecode added for the {len(stdlib)} modules of start-up"
 
     entry = lock["packages"]["numpy"]
-    wheel = staging / entry["file_name"]
     official = entry["sha256"]
-    unpacked = workdir / "numpy-unpacked"
-    run(sys.executable, "-m", "wheel", "unpack", "--dest", unpacked, wheel)
-    (root,) = unpacked.iterdir()
-    for name in sorted(numpy):
-        py_compile.compile(str(root / name), doraise=True,
-                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-    wheel.unlink()
-    run(sys.executable, "-m", "wheel", "pack", "--dest-dir", staging, root)
-    if not wheel.exists():
-        raise BuildError(f"wheel pack did not give back {wheel.name}")
+
+    def compile_startup_sources(root: Path) -> None:
+        for name in sorted(numpy):
+            py_compile.compile(str(root / name), doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+
+    wheel = repack(staging / entry["file_name"], staging, workdir, compile_startup_sources)
     entry["sha256"] = sha256_of(wheel)
     (staging / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
     origins[wheel.name] += (f", bytecode added for the {len(numpy)} modules of start-up "
