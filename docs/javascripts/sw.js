@@ -16,8 +16,8 @@
 //   response from this worker would lose that, and passing every file through it costs time too
 //   (measured: a second visit's first result came about 0.9 s later with every file answered
 //   here, from the network or the cache). Only a page of the site is fetched through the worker,
-//   so that a failing network still shows the saved copy or the offline page. (A network the
-//   browser believes is up but that answers nothing, a captive portal, fails the other files.)
+//   so that a failing network still shows the saved copy or the offline page; when it fails,
+//   the page's other files are answered as offline too, until a page loads from the network.
 // - Offline: the saved copy of the file. The cache holds only bytes that match this version's
 //   manifest, so the copy is the very file this version of the site serves.
 // - A page that is not saved, asked for with no network: the offline page (offline/), which says
@@ -109,12 +109,31 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const path = pathOf(request.url);
   const page = request.mode === "navigate" && request.url.startsWith(ROOT);
-  if (self.navigator.onLine) {
-    if (page) event.respondWith(fetch(request).catch(() => saved(path, request)));
+  if (self.navigator.onLine && !unreachable) {
+    if (page) event.respondWith(fromNetwork(path, request));
     return;
   }
-  if (page || path !== null) event.respondWith(saved(path, request));
+  if (page && self.navigator.onLine) event.respondWith(fromNetwork(path, request));
+  else if (page || path !== null) event.respondWith(saved(path, request));
 });
+
+/** Whether the last page asked for could not be fetched although the browser believes it is
+ *  online: the site's server, or the network, answers nothing (a captive portal, a server that
+ *  is down). Until a page comes from the network again, the other files are answered from the
+ *  saved copy too, as when the browser knows it is offline. */
+let unreachable = false;
+
+/** A page from the network, or its saved copy when the network fails. */
+async function fromNetwork(path, request) {
+  try {
+    const response = await fetch(request);
+    unreachable = false;
+    return response;
+  } catch {
+    unreachable = true;
+    return saved(path, request);
+  }
+}
 
 /** This version's cache; null once a newer worker has replaced this one and deleted it (a
  *  request that was already on its way must not create it again). */
