@@ -139,7 +139,12 @@ serve: site
 	@echo "Serving the site at http://127.0.0.1:$(SITE_PORT)/ (Ctrl+C stops)"
 	$(PY) -m http.server $(SITE_PORT) --bind 127.0.0.1 --directory site
 
-test-site: site
+# The engines the site is tested in: Debian's chromium, firefox-esr and webkit2gtk-driver (+ xvfb).
+.PHONY: browsers
+browsers:
+	scripts/install-browsers
+
+test-site: site browsers
 	$(PY) -m pytest site_tests
 
 # --- The benchmark (not a test): scripts/bench.py, on a private copy of site/ ---

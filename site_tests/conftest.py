@@ -14,24 +14,17 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import engines
 import pytest
+from reader import Reader
 
 ROOT = Path(__file__).resolve().parent.parent
 # The built site; NNDL_SITE_DIR tests a copy of it instead (one kept still while site/ is rebuilt).
 SITE = Path(os.environ.get("NNDL_SITE_DIR", ROOT / "site")).resolve()
 BASE_PATH = "/nndl/"
 SCREENSHOTS = ROOT / "build" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = engines.CHROMIUM
+CHROMIUM_ARGS = engines.CHROMIUM_ARGS
 #: Long enough for a cold start of Python in a fresh browser context, on a slow machine.
 PYTHON_TIMEOUT_MS = 60_000
 
@@ -131,6 +124,47 @@ def isolated_server():
 @pytest.fixture(scope="session")
 def base_url(site_server):
     return site_server.url
+
+
+# ---- The three engines (engines.py): one test body, run in each --------------------------------
+
+
+@pytest.fixture(scope="session", params=engines.ENGINES)
+def engine(request, playwright):
+    """Chromium, Firefox and WebKit in turn. An engine this machine lacks fails the test (the
+    Makefile installs all three): a missing engine is never a silent skip."""
+    name = request.param
+    absent = engines.missing(name)
+    if absent:
+        pytest.fail(f"{name} is not installed here ({', '.join(absent)}): run `make test-site`")
+    driver = {"chromium": lambda: engines.Chromium(playwright), "firefox": engines.Firefox,
+              "webkit": engines.WebKit}[name]()
+    yield driver
+    driver.close()
+
+
+@pytest.fixture
+def open_tab(engine):
+    """open_tab(features_off=()) → a Tab in a fresh profile of this test's engine; each is
+    closed at the end of the test, which fails if the page reported an uncaught error."""
+    tabs = []
+
+    def open_(features_off=()):
+        tab = engine.open_tab(features_off)
+        tabs.append(tab)
+        return tab
+
+    yield open_
+    errors = [error for tab in tabs for error in tab.unexpected_errors()]
+    for tab in tabs:
+        tab.close()
+    assert errors == [], "errors reported by the page"
+
+
+@pytest.fixture
+def reader(open_tab, site_server):
+    """A reader of the site in a fresh profile of this test's engine (reader.py)."""
+    return Reader(open_tab(), site_server.url)
 
 
 @pytest.fixture(scope="session")

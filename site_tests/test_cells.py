@@ -5,6 +5,9 @@ under /nndl/, and fails if the page logs a console error or requests anything fr
 (the `watch` fixture of conftest.py). The demo page's cells, numbered as on the page:
 1 print · 2 n_x (last value) · 3 nndl sigmoid · 4 streamed loop · 5 error (manual) ·
 6 pictures · 7 cost plot.
+
+Stop, edits kept across reloads and instant navigation are tested in every engine the site
+supports, by test_engines.py.
 """
 
 import base64
@@ -246,79 +249,7 @@ def test_cells_share_one_namespace(open_page):
     assert cells[1].run_and_wait() == "3 [1, 2, 3]"
 
 
-# ---- Stop -------------------------------------------------------------------------------------------
-
-# Each start of Python fetches the runtime's lock file once: tests count starts by its requests
-# (the site's service worker also fetches it, to keep it for offline use: that is not a start).
-PYTHON_STARTS = "/pyodide/pyodide-lock.json"
-
-LOOP = 'print("looping")\nx = 0\nwhile True:\n    x += 1'
-
-
-def stop_infinite_loop(cells):
-    """Run cell 2 (n_x), then an infinite loop in cell 4; Stop it; return the seconds Stop took."""
-    assert cells[2].run_and_wait() == "12288"
-    cells[4].set_code(LOOP)
-    cells[4].run()
-    expect(cells[4].output).to_contain_text("looping", timeout=60_000)
-    expect(cells[4].button("Stop")).to_have_attribute("aria-disabled", "false")
-    t0 = time.monotonic()
-    cells[4].button("Stop").click()
-    cells[4].expect_state("error", timeout=2_000)
-    return time.monotonic() - t0
-
-
-def test_stop_without_isolation_restarts_python_and_restores_the_cells(open_page, context):
-    # Starts of Python by the page's workers: a restarted Python starts again.
-    wasm = []
-    context.on("request", lambda r: r.url.endswith(PYTHON_STARTS) and r.service_worker is None
-               and wasm.append(r.url))
-    cells = open_page("demo/")
-    assert not cells.page.evaluate("crossOriginIsolated")  # as on GitHub Pages
-    assert stop_infinite_loop(cells) < 2.0
-    notice = cells[4].output.locator(".nndl-notice")
-    expect(notice).to_contain_text("Python was restarted")
-    expect(notice).to_contain_text("running cells 1, 2 and 3 again")
-    # The next run works and finds what the earlier cells defined (n_x of cell 2, np of cell 3).
-    cells[1].set_code("print(n_x, np.zeros(2).sum())")
-    assert cells[1].run_and_wait() == "12288 0.0"
-    expect(notice).to_contain_text("ran again and their variables are restored")
-    assert cells.states()[:4] == ["done", "done", "done", "error"]
-    assert cells[4].code() == LOOP  # the reader's code is untouched
-    assert len(wasm) >= 2
-
-
-def test_stop_with_the_interrupt_buffer_keeps_python(open_page, isolated_server, context):
-    wasm = []  # starts of Python by the page's workers, as in the test above
-    context.on("request", lambda r: r.url.endswith(PYTHON_STARTS) and r.service_worker is None
-               and wasm.append(r.url))
-    cells = open_page(isolated_server.url + "demo/")
-    assert cells.page.evaluate("crossOriginIsolated")
-    assert stop_infinite_loop(cells) < 2.0
-    expect(cells[4].output.locator(".nndl-notice")).to_contain_text("KeyboardInterrupt")
-    cells[1].set_code("print(n_x, x > 0)")  # the loop's own variable survives the interrupt
-    assert cells[1].run_and_wait() == "12288 True"
-    assert len(wasm) == 1  # Python was loaded once: the interrupt did not restart it
-
-
 # ---- Persistence ------------------------------------------------------------------------------------
-
-
-def test_edits_survive_a_reload_and_reset_brings_the_lesson_back(open_page, page):
-    cells = open_page("demo/")
-    cells[2].set_code("n_x = 28 * 28\nn_x")
-    page.reload()
-    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
-    cells = Cells(page)
-    assert cells[2].code() == "n_x = 28 * 28\nn_x"
-    expect(cells[2].root.locator(".nndl-cell__badge")).to_be_visible()
-    assert cells[2].run_and_wait() == "784"
-    cells[2].button("Reset").click()
-    assert cells[2].code() == "n_x = 64 * 64 * 3   # inputs of a 64×64 colour picture\nn_x"
-    page.reload()
-    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
-    assert Cells(page)[2].code().startswith("n_x = 64 * 64 * 3")
-    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('nndl.edits:'))") == []
 
 
 def test_an_edit_of_code_the_lesson_has_since_changed_is_kept_and_flagged(open_page, page):
@@ -340,39 +271,6 @@ def test_an_edit_of_code_the_lesson_has_since_changed_is_kept_and_flagged(open_p
     expect(notice).to_be_hidden()
     assert cells[2].code().startswith("n_x = 64 * 64 * 3")
     assert page.evaluate("localStorage.getItem('nndl.edits:/demo/')") is None
-
-
-# ---- Instant navigation ----------------------------------------------------------------------------
-
-
-def test_python_survives_instant_navigation_and_each_page_has_its_namespace(open_page, page, context):
-    # Starts of Python by the page's workers.
-    loads = []
-    context.on("request", lambda r: r.url.endswith(PYTHON_STARTS) and r.service_worker is None
-               and loads.append(r.url))
-    wasm = lambda: len(loads)  # noqa: E731
-    already = wasm()
-    cells = open_page("")
-    cells[1].set_code("secret = 42\nprint('home', secret)")
-    assert cells[1].run_and_wait() == "home 42"
-    page.evaluate("window.__sameDocument = true")
-    page.locator(".md-content a", has_text="Try a cell").click()
-    page.wait_for_url("**/nndl/demo/")
-    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
-    assert page.evaluate("window.__sameDocument === true")  # no reload: Material swapped the page
-    demo = Cells(page)
-    demo[1].set_code("print('secret' in globals())")
-    assert demo[1].run_and_wait() == "False"  # a fresh namespace for this page
-    assert wasm() == already + 1  # Python was loaded once, on the first page
-    page.go_back()
-    page.wait_for_url(re.compile(r".*/nndl/$"))
-    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
-    home = Cells(page)
-    assert home.states() == ["idle"]  # a new visit of the home page…
-    home[1].set_code("print('secret' in globals())")
-    assert home[1].run_and_wait() == "False"  # …with its own, new namespace
-    assert page.evaluate("window.__sameDocument === true")
-    assert wasm() == already + 1
 
 
 # ---- Notebooks -------------------------------------------------------------------------------------

@@ -1,24 +1,27 @@
-"""Every page of the built site with cells, run in Chromium the way a reader runs it.
+"""Every page of the built site with cells, run the way a reader runs it, in every engine the
+site supports (Chromium, Firefox and WebKit: the `reader` fixture, reader.py).
 
-For each page (one test per page, each in a fresh browser context: its own cache and storage):
+For each page and engine (one test each, in a fresh browser profile: its own cache and storage):
 
-- its notebook is downloaded through the page's "Download as notebook" button, and must be
-  nbformat 4 JSON whose code cells are the page's cells, in order (besides the code cells that
-  stand for the page's explorables, marked as such), done while Python loads;
-- once Python is ready, each cell's Run button is pressed in turn, waiting for the cell to end.
-  Every cell must end "done", except that a cell marked ```pycell manual may end in an error the
-  lessons' harness (tests/test_lessons.py) counts as deliberate; the page must log no console
-  error (the `watch` fixture of conftest.py);
+- each cell's Run button is pressed in turn (the first one while Python starts), waiting for the
+  cell to end. Every cell must end "done", except that a cell marked ```pycell manual may end in
+  an error the lessons' harness (tests/test_lessons.py) counts as deliberate; the page must
+  report no uncaught error;
 - the outputs the lessons promise are there (EXPECTED_OUTPUTS), and the reader's progress now
   counts the page as run;
-- axe-core finds no serious or critical violation of the WCAG 2 A/AA rules on the page as its
-  cells left it, in the light and the dark scheme (test_accessibility.py checks the pages
-  without cells, and every page at 375 pixels).
+- in Chromium, axe-core finds no serious or critical violation of the WCAG 2 A/AA rules on the
+  page as its cells left it, in the light and the dark scheme (test_accessibility.py checks the
+  pages without cells, and every page at 375 pixels).
 
-The time from the first Run to the end of the last cell is measured for each page, written to
-build/lesson-times.json ({page: seconds}) and printed in a table at the end of the session, with
-each page's slowest cell. Then the progress of the home page's course map (progress.js) is driven
-through instant navigation, a reload and a reset, and screenshots of the map are taken.
+Each page's notebook is downloaded through its "Download as notebook" button (Chromium), and must
+be nbformat 4 JSON whose code cells are the page's cells, in order (besides the code cells that
+stand for the page's explorables, marked as such).
+
+The time from the first Run to the end of the last cell is measured for each page and engine,
+written to build/lesson-times.json ({engine: {page: seconds}}) and printed in a table at the end
+of the session, with each page's slowest cell. Then the progress of the home page's course map
+(progress.js) is driven through instant navigation, a reload and a reset, and screenshots of the
+map are taken.
 """
 
 import builtins
@@ -29,8 +32,9 @@ import re
 import time
 
 import pytest
-from conftest import PYTHON_TIMEOUT_MS, ROOT, SCREENSHOTS, SESSION_REPORT, Cells, check_with_axe
+from conftest import ROOT, SCREENSHOTS, SESSION_REPORT, Cells, check_with_axe
 from playwright.sync_api import expect
+from reader import PYTHON_TIMEOUT
 
 # The lessons' harness: which pages have cells, which are manual, which errors are deliberate.
 spec = importlib.util.spec_from_file_location("lessons_harness", ROOT / "tests" / "test_lessons.py")
@@ -40,16 +44,15 @@ spec.loader.exec_module(harness)
 PAGES = [page for page in harness.PAGES if harness.load(page).cells]
 LESSONS = [page for page in PAGES if page.startswith("lessons/")]
 TIMES_FILE = ROOT / "build" / "lesson-times.json"
-#: How long one cell may run. WebAssembly is several times slower than CPython; a cell that
-#: comes near this is reported in the session's table, not skipped.
-CELL_TIMEOUT_MS = 300_000
+#: How long one cell may run, in seconds. WebAssembly is several times slower than CPython; a
+#: cell that comes near this is reported in the session's table, not skipped.
+CELL_TIMEOUT = 300
 #: A cell slower than this is named in the table at the end of the session.
 SLOW_CELL_SECONDS = 10.0
 PROGRESS_KEY = "nndl.progress"
-ENDED = re.compile(r"^(done|error)$")  # a cell's data-state once its run has ended
 
-#: Measured in this session: page → seconds to run all its cells; page → [(cell, seconds)];
-#: page → seconds from opening the page to Python being ready.
+#: Measured in this session, keyed by (engine, page): seconds to run all its cells;
+#: [(cell, seconds, manual)]; seconds from opening the page to Python being ready.
 run_all_seconds = {}
 cell_seconds = {}
 startup_seconds = {}
@@ -135,29 +138,29 @@ def report_times():
         times = json.loads(TIMES_FILE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         times = {}
-    times = {page: seconds for page, seconds in times.items() if page in PAGES}
-    times.update({page: round(seconds, 2) for page, seconds in run_all_seconds.items()})
+    for (engine, page), seconds in run_all_seconds.items():
+        times.setdefault(engine, {})[page] = round(seconds, 2)
     text = json.dumps(dict(sorted(times.items())), indent=1) + "\n"
     TIMES_FILE.write_text(text, encoding="utf-8")
-    lines = [f"{'page':<40} {'cells':>5} {'Python ready':>12} {'run all':>8}  slowest cell"]
-    for page, seconds in sorted(run_all_seconds.items(), key=lambda item: -item[1]):
-        number, slowest, _ = max(cell_seconds[page], key=lambda item: item[1])
+    lines = [f"{'engine':<9} {'page':<40} {'cells':>5} {'Python ready':>12} {'run all':>8}  slowest cell"]
+    for (engine, page), seconds in sorted(run_all_seconds.items()):
+        number, slowest, _ = max(cell_seconds[engine, page], key=lambda item: item[1])
         lines.append(
-            f"{page:<40} {len(cell_seconds[page]):>5} {startup_seconds[page]:>11.1f}s "
-            f"{seconds:>7.1f}s  cell {number}: {slowest:.1f} s"
+            f"{engine:<9} {page:<40} {len(cell_seconds[engine, page]):>5} "
+            f"{startup_seconds[engine, page]:>11.1f}s {seconds:>7.1f}s  cell {number}: {slowest:.1f} s"
         )
-    slowest_page = max(run_all_seconds, key=run_all_seconds.get)
-    seconds = run_all_seconds[slowest_page]
-    lines.append(f"slowest page: {slowest_page}, {seconds:.1f} s to run all its cells")
+    for engine in sorted({engine for engine, _ in run_all_seconds}):
+        total = sum(s for (e, _), s in run_all_seconds.items() if e == engine)
+        lines.append(f"{engine}: {total:.0f} s to run every cell of the pages above")
     slow = [
-        f"{page} cell {number}{' (manual)' if manual else ''}: {seconds:.1f} s"
-        for page, cells in cell_seconds.items()
+        f"{engine} {page} cell {number}{' (manual)' if manual else ''}: {seconds:.1f} s"
+        for (engine, page), cells in cell_seconds.items()
         for number, seconds, manual in cells
         if seconds > SLOW_CELL_SECONDS
     ]
     lines.append(f"cells slower than {SLOW_CELL_SECONDS:.0f} s: {'; '.join(slow) or 'none'}")
     lines.append(f"(written to {TIMES_FILE.relative_to(ROOT)})")
-    SESSION_REPORT["time to run every cell of each page, in Chromium"] = lines
+    SESSION_REPORT["time to run every cell of each page, per engine"] = lines
 
 
 # ---- Every page ---------------------------------------------------------------------------------
@@ -206,86 +209,68 @@ def check_notebook(page, name, url, count):
         assert source.rstrip("\n") == original.rstrip("\n"), f"{name}: notebook cell {number}"
 
 
-def wait_for_python(page):
-    status = page.locator(".nndl-runtime")
-    ended = re.compile(r"^(ready|failed)$")
-    expect(status).to_have_attribute("data-phase", ended, timeout=PYTHON_TIMEOUT_MS)
-    assert status.get_attribute("data-phase") == "ready", status.inner_text()
-
-
-def wait_until_ended(page, cell, where):
-    """Wait for the cell's run to end (CELL_TIMEOUT_MS at most). Python was ready when the first
-    cell was run: a cell left "Waiting for Python" for PYTHON_TIMEOUT_MS means the runtime stopped
-    being ready, and fails at once with what its status says."""
-    deadline = time.monotonic() + CELL_TIMEOUT_MS / 1000
-    waiting_since = None
-    while True:
-        try:
-            expect(cell.root).to_have_attribute("data-state", ENDED, timeout=5_000)
-            return
-        except AssertionError:
-            pass  # still running: see why below, outside the handler (a plain failure message)
-        now = time.monotonic()
-        assert now < deadline, f"{where} still runs after {CELL_TIMEOUT_MS / 1000:.0f} s"
-        status = cell.root.locator(".nndl-cell__status").inner_text()
-        if status != "Waiting for Python":
-            waiting_since = None
-            continue
-        waiting_since = waiting_since or now
-        runtime = page.locator(".nndl-runtime")
-        assert now - waiting_since < PYTHON_TIMEOUT_MS / 1000, (
-            f"{where} waits for Python, which was ready before: the runtime now says "
-            f"{runtime.get_attribute('data-phase')!r}, {runtime.inner_text()!r}"
-        )
+def wait_for_python(reader):
+    phase = reader.wait(
+        "['ready', 'failed'].includes(document.querySelector('.nndl-runtime')?.dataset.phase)"
+        " && document.querySelector('.nndl-runtime').dataset.phase",
+        timeout=PYTHON_TIMEOUT, message="Python to be ready",
+    )
+    assert phase == "ready", reader.text_of(".nndl-runtime")
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_cell_of_the_page_runs_and_the_page_downloads_as_its_notebook(name, open_page, page):
-    parsed = harness.load(name)
+def test_the_page_downloads_as_its_notebook_of_its_cells(name, open_page, page):
     url = url_of(name)
-    opened = time.monotonic()
     cells = open_page(url)
-    count = len(cells)
+    check_notebook(page, name, url, len(cells))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_cell_of_the_page_runs_with_the_outputs_the_lesson_promises(name, reader):
+    parsed = harness.load(name)
+    engine = reader.engine
+    opened = time.monotonic()
+    reader.open(url_of(name))
+    count = reader.count()
     assert count == len(parsed.cells), (
         f"{name}: the page shows {count} cells, the Markdown has {len(parsed.cells)}"
     )
-    manual = cells.roots.evaluate_all("els => els.map(el => el.dataset.run === 'manual')")
+    manual = reader.js("[...document.querySelectorAll('.nndl-cell')].map(el => el.dataset.run === 'manual')")
     assert manual == ["manual" in cell.options for cell in parsed.cells]
 
-    check_notebook(page, name, url, count)  # while Python loads
-
-    wait_for_python(page)
-    startup_seconds[name] = time.monotonic() - opened
+    reader.run(1)  # the first cell starts Python, as a reader's first Run does
+    wait_for_python(reader)
+    startup_seconds[engine, name] = time.monotonic() - opened
     times = []
     started = time.monotonic()
     for number in range(1, count + 1):
-        cell = cells[number]
         t0 = time.monotonic()
-        cell.run()
-        wait_until_ended(page, cell, f"{name}: cell {number}")
+        if number > 1:
+            reader.run(number)
+        reader.wait_until_ended(number, timeout=CELL_TIMEOUT)
         times.append((number, time.monotonic() - t0, manual[number - 1]))
-        if cell.state() == "done":
+        if reader.state(number) == "done":
             continue
-        status = cell.root.locator(".nndl-cell__status").inner_text()
-        raised = cell.output.locator(".nndl-traceback__message").count() > 0
-        where = f"{name}: cell {number} (```pycell at line {parsed.cells[number - 1].line})"
-        assert raised, f"{where} ended with {status!r}:\n{cell.text()}"
-        assert manual[number - 1], f"{where} raised {status}:\n{cell.text()}"
+        status = reader.status(number)
+        raised = reader.js(f"!!{reader.cell(number)}.querySelector('.nndl-traceback__message')")
+        where = f"{engine}, {name}: cell {number} (```pycell at line {parsed.cells[number - 1].line})"
+        assert raised, f"{where} ended with {status!r}:\n{reader.text(number)}"
+        assert manual[number - 1], f"{where} raised {status}:\n{reader.text(number)}"
         assert deliberate(status), (
-            f"{where} is manual, but {status} is never deliberate:\n{cell.text()}"
+            f"{where} is manual, but {status} is never deliberate:\n{reader.text(number)}"
         )
-    run_all_seconds[name] = time.monotonic() - started
-    cell_seconds[name] = times
+    run_all_seconds[engine, name] = time.monotonic() - started
+    cell_seconds[engine, name] = times
 
-    outputs = [cells[number].text() for number in range(1, count + 1)]
+    outputs = [reader.text(number) for number in range(1, count + 1)]
     for pattern, test in EXPECTED_OUTPUTS.get(name, []):
         matches = [m for m in (re.search(pattern, text) for text in outputs) if m]
-        assert matches, f"{name}: no cell shows {pattern!r}"
+        assert matches, f"{engine}, {name}: no cell shows {pattern!r}"
         if test:
-            assert test(matches[0]), f"{name}: {matches[0].group(0)!r}"
+            assert test(matches[0]), f"{engine}, {name}: {matches[0].group(0)!r}"
 
     # The reader's progress counts the page as run: every cell that is not manual ran.
-    stored = page.evaluate(f"JSON.parse(localStorage.getItem('{PROGRESS_KEY}'))")
+    stored = reader.js(f"JSON.parse(localStorage.getItem('{PROGRESS_KEY}'))")
     entry = stored["pages"][page_key(name)]
     assert entry["total"] == count
     required = [n for n in range(1, count + 1) if not manual[n - 1]]
@@ -293,8 +278,10 @@ def test_every_cell_of_the_page_runs_and_the_page_downloads_as_its_notebook(name
     assert entry["manual"] == [n for n in range(1, count + 1) if manual[n - 1]]
 
     # axe-core on the page as its cells left it (outputs, figures; lesson 13's dashboard), light
-    # and dark: no serious or critical violation (conftest.check_with_axe).
-    check_with_axe(page, name, "cells run")
+    # and dark: no serious or critical violation (conftest.check_with_axe). Chromium only: axe
+    # is put into the page through Playwright.
+    if engine == "chromium":
+        check_with_axe(reader.tab.page, name, "cells run")
 
 
 # ---- The reader's progress on the course map ----------------------------------------------

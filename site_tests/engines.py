@@ -1,0 +1,475 @@
+"""The three browser engines the site supports, behind one small interface, so that one test body
+runs on each: Chromium (Debian's, through Playwright), Firefox (Debian's Firefox ESR, through
+WebDriver BiDi) and WebKit, Safari's engine (Debian's WebKitGTK MiniBrowser, through its
+WebDriver).
+
+Playwright's own Firefox and WebKit builds cannot be downloaded here, and the stock browsers do
+not speak Playwright's protocols, so each engine is driven through the standard protocol it
+speaks. A test sees only `Tab`:
+
+    tab.goto(url); tab.reload()
+    tab.js("expression")        the value of a JavaScript expression (awaited), through JSON
+    tab.wait("expression")      until the expression is truthy, or fail with what it was
+    tab.screenshot(path)
+
+Everything a test does to a page goes through the page's own JavaScript (clicking a button,
+typing into an editor by the browser's editing commands), which all three engines run alike.
+
+An engine's features may be switched off to test the site's fallbacks, the way a reader's browser
+lacks them: `open_tab(features_off={"wasm-simd", ...})` (see FEATURE_SWITCHES).
+"""
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ENGINES = ("chromium", "firefox", "webkit")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FIREFOX = "/usr/bin/firefox-esr"
+WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
+MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+#: What a fresh machine installs for each engine (Debian packages); .ci/run and the Makefile too.
+PACKAGES = {
+    "chromium": ["chromium"],
+    "firefox": ["firefox-esr"],
+    "webkit": ["webkit2gtk-driver", "xvfb"],
+}
+WINDOW = (1280, 900)
+
+#: How each engine's own switches take a feature away, as a reader's browser may lack it.
+#: Chromium: command-line flags of V8 and Blink; Firefox: preferences; WebKit: JavaScriptCore's
+#: options, read from the environment of the web process.
+FEATURE_SWITCHES = {
+    "wasm-simd": {
+        "chromium": {"args": ["--js-flags=--no-experimental-wasm-simd --no-wasm-simd"]},
+        "firefox": {"prefs": {"javascript.options.wasm_simd": False}},
+        "webkit": {"env": {"JSC_useWebAssemblySIMD": "0"}},
+    },
+    "storage": {
+        "firefox": {"prefs": {"dom.storage.enabled": False}},
+    },
+    "cache-storage": {
+        "firefox": {"prefs": {"dom.caches.enabled": False, "dom.serviceWorkers.enabled": False}},
+    },
+}
+
+
+class EngineError(AssertionError):
+    pass
+
+
+class Tab:
+    """One page in one fresh browser profile (own cache, storage and service workers)."""
+
+    engine = None
+    #: Parts of error messages the test expects the page to report (allow_errors).
+    allowed = ()
+
+    def allow_errors(self, *parts):
+        """Errors the test provokes on purpose (a damaged file makes the browser say so)."""
+        self.allowed = (*self.allowed, *parts)
+
+    def unexpected_errors(self):
+        return [e for e in self.errors if not any(part in e for part in self.allowed)]
+
+    def js(self, expression):
+        """The value of the expression, awaited if it is a promise; JSON types only."""
+        wrapped = (
+            "(async () => { const value = await (" + expression + ");"
+            " return JSON.stringify(value === undefined ? null : value); })()"
+        )
+        return json.loads(self._evaluate(wrapped))
+
+    def wait(self, expression, timeout=60, message=None, interval=0.1):
+        """Poll until the expression is truthy; return its value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.js(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise EngineError(
+                    f"{self.engine}: after {timeout} s, still not true: {message or expression}"
+                )
+            time.sleep(interval)
+
+    def goto(self, url):
+        raise NotImplementedError
+
+    def reload(self):
+        raise NotImplementedError
+
+    def screenshot(self, path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_bytes(self._png())
+
+    def close(self):
+        raise NotImplementedError
+
+
+# ---- Chromium, through Playwright -----------------------------------------------------------
+
+
+class ChromiumTab(Tab):
+    engine = "chromium"
+
+    def __init__(self, browser, features_off):
+        self.browser = browser
+        self.context = browser.new_context(viewport={"width": WINDOW[0], "height": WINDOW[1]})
+        self.page = self.context.new_page()
+        self.errors = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _evaluate(self, source):
+        return self.page.evaluate(source)
+
+    def goto(self, url):
+        self.page.goto(url)
+
+    def reload(self):
+        self.page.reload()
+
+    def _png(self):
+        return self.page.screenshot()
+
+    def close(self):
+        self.context.close()
+        if self.browser is not None and getattr(self, "owns_browser", False):
+            self.browser.close()
+
+
+class Chromium:
+    def __init__(self, playwright):
+        self.playwright = playwright
+        self.shared = None
+
+    def open_tab(self, features_off=()):
+        args = list(CHROMIUM_ARGS)
+        for feature in features_off:
+            args += switches(feature, "chromium").get("args", [])
+        if features_off:  # a browser of its own, launched with the switches
+            browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+            tab = ChromiumTab(browser, features_off)
+            tab.owns_browser = True
+            return tab
+        if self.shared is None:
+            self.shared = self.playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        return ChromiumTab(self.shared, features_off)
+
+    def version(self):
+        if self.shared is None:
+            self.open_tab().close()
+        return f"Chromium {self.shared.version}"
+
+    def close(self):
+        if self.shared is not None:
+            self.shared.close()
+
+
+# ---- Firefox, through WebDriver BiDi ---------------------------------------------------------
+
+
+class BiDi:
+    """A WebDriver BiDi session over a WebSocket: commands answered by id, events collected."""
+
+    def __init__(self, url):
+        import websocket  # websocket-client
+
+        self.socket = websocket.create_connection(url, timeout=300, suppress_origin=True)
+        self.next_id = 0
+        self.events = []
+        self.lock = threading.Lock()
+
+    def send(self, method, **params):
+        with self.lock:
+            self.next_id += 1
+            command_id = self.next_id
+            self.socket.send(json.dumps({"id": command_id, "method": method, "params": params}))
+            while True:
+                message = json.loads(self.socket.recv())
+                if message.get("type") == "event":
+                    self.events.append(message)
+                    continue
+                if message.get("id") != command_id:
+                    continue
+                if message.get("type") == "error":
+                    raise EngineError(f"firefox: {method}: {message['error']}: {message['message']}")
+                return message["result"]
+
+    def close(self):
+        self.socket.close()
+
+
+class FirefoxTab(Tab):
+    engine = "firefox"
+
+    def __init__(self, features_off):
+        self.profile = Path(tempfile.mkdtemp(prefix="nndl-firefox-"))
+        prefs = {
+            "browser.shell.checkDefaultBrowser": False,
+            "datareporting.policy.dataSubmissionEnabled": False,
+            "toolkit.telemetry.reportingpolicy.firstRun": False,
+            "app.update.disabledForTesting": True,
+            "browser.startup.homepage_override.mstone": "ignore",
+            "network.captive-portal-service.enabled": False,
+            "network.connectivity-service.enabled": False,
+            "extensions.update.enabled": False,
+            "browser.safebrowsing.update.enabled": False,
+            "remote.prefs.recommended": True,
+        }
+        for feature in features_off:
+            prefs.update(switches(feature, "firefox").get("prefs", {}))
+        (self.profile / "user.js").write_text(
+            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items())
+        )
+        env = {**os.environ, "MOZ_HEADLESS_WIDTH": str(WINDOW[0]), "MOZ_HEADLESS_HEIGHT": str(WINDOW[1])}
+        self.process = subprocess.Popen(
+            [FIREFOX, "--headless", "--no-remote", "--profile", str(self.profile),
+             "--remote-debugging-port=0", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        url = None
+        deadline = time.monotonic() + 60
+        for line in self.process.stderr:
+            if "WebDriver BiDi listening on " in line:
+                url = line.split("listening on ", 1)[1].strip()
+                break
+            if time.monotonic() > deadline:
+                break
+        if url is None:
+            self.process.kill()
+            raise EngineError("firefox: no WebDriver BiDi endpoint was announced")
+        threading.Thread(target=self._drain, daemon=True).start()
+        self.bidi = BiDi(url.rstrip("/") + "/session")
+        self.bidi.send("session.new", capabilities={"alwaysMatch": {"acceptInsecureCerts": True}})
+        self.bidi.send("session.subscribe", events=["log.entryAdded"])
+        contexts = self.bidi.send("browsingContext.getTree")["contexts"]
+        self.context = contexts[0]["context"]
+        self.bidi.send(
+            "browsingContext.setViewport", context=self.context,
+            viewport={"width": WINDOW[0], "height": WINDOW[1]},
+        )
+
+    def _drain(self):
+        try:
+            self.process.stderr.read()
+        except (OSError, ValueError):
+            pass
+
+    @property
+    def errors(self):
+        return [
+            event["params"].get("text", "")
+            for event in self.bidi.events
+            if event.get("method") == "log.entryAdded" and event["params"].get("level") == "error"
+        ]
+
+    def _evaluate(self, source):
+        result = self.bidi.send(
+            "script.evaluate", expression=source, target={"context": self.context},
+            awaitPromise=True, resultOwnership="none",
+        )
+        if result["type"] == "exception":
+            details = result["exceptionDetails"]
+            raise EngineError(f"firefox: {details.get('text')}")
+        return result["result"]["value"]
+
+    def goto(self, url):
+        self.bidi.send("browsingContext.navigate", context=self.context, url=url, wait="complete")
+
+    def reload(self):
+        self.bidi.send("browsingContext.reload", context=self.context, wait="complete")
+
+    def _png(self):
+        data = self.bidi.send("browsingContext.captureScreenshot", context=self.context)["data"]
+        return base64.b64decode(data)
+
+    def close(self):
+        try:
+            self.bidi.send("session.end")
+            self.bidi.close()
+        except Exception:
+            pass
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stderr.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+class Firefox:
+    def open_tab(self, features_off=()):
+        return FirefoxTab(features_off)
+
+    def version(self):
+        out = subprocess.run([FIREFOX, "--version"], capture_output=True, text=True).stdout
+        return out.strip()
+
+    def close(self):
+        pass
+
+
+# ---- WebKit, through WebKitWebDriver (W3C WebDriver over HTTP) -------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebKitTab(Tab):
+    """A WebDriver session of WebKitWebDriver: one MiniBrowser process with its own ephemeral
+    profile. The W3C WebDriver calls used are few (new session, navigate, refresh, execute,
+    screenshot, delete), so they are made directly over HTTP."""
+
+    engine = "webkit"
+
+    def __init__(self, features_off, display):
+        env = {**os.environ, "DISPLAY": display}
+        for feature in features_off:
+            env.update(switches(feature, "webkit").get("env", {}))
+        self.port = free_port()
+        self.driver = subprocess.Popen(
+            [WEBKIT_DRIVER, f"--port={self.port}", "--host=127.0.0.1"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._call("GET", "/status")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline:
+                    self.driver.kill()
+                    raise EngineError("webkit: WebKitWebDriver did not start")
+                time.sleep(0.1)
+        capabilities = {
+            "browserName": "MiniBrowser",
+            "webkitgtk:browserOptions": {"binary": MINIBROWSER, "args": ["--automation"]},
+        }
+        session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}})
+        self.session = f"/session/{session['sessionId']}"
+        self._call("POST", f"{self.session}/timeouts", {"script": 600_000, "pageLoad": 120_000})
+        self._call("POST", f"{self.session}/window/rect", {"width": WINDOW[0], "height": WINDOW[1]})
+        self.errors = []  # WebDriver classic reports no console messages
+
+    def _call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.base + path, data=data, method=method,
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=900) as response:
+                return json.loads(response.read())["value"]
+        except urllib.error.HTTPError as error:
+            value = json.loads(error.read() or b"{}").get("value", {})
+            raise EngineError(f"webkit: {path}: {value.get('error')}: {value.get('message')}") from None
+
+    def _evaluate(self, source):
+        script = (
+            "const done = arguments[arguments.length - 1];"
+            f" ({source}).then(done, (error) => done({{error: String(error && error.stack || error)}}));"
+        )
+        value = self._call("POST", f"{self.session}/execute/async", {"script": script, "args": []})
+        if isinstance(value, dict):
+            raise EngineError(f"webkit: {value['error']}")
+        return value
+
+    def goto(self, url):
+        self._call("POST", f"{self.session}/url", {"url": url})
+
+    def reload(self):
+        self._call("POST", f"{self.session}/refresh", {})
+
+    def _png(self):
+        return base64.b64decode(self._call("GET", f"{self.session}/screenshot"))
+
+    def close(self):
+        try:
+            self._call("DELETE", self.session)
+        except Exception:
+            pass
+        self.driver.terminate()
+        try:
+            self.driver.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.driver.kill()
+
+
+class WebKit:
+    """WebKitGTK needs a display: an Xvfb of its own unless DISPLAY is set."""
+
+    def __init__(self):
+        self.xvfb = None
+        self.display = os.environ.get("DISPLAY")
+
+    def open_tab(self, features_off=()):
+        if not self.display:
+            number = 90 + os.getpid() % 1000
+            self.xvfb = subprocess.Popen(
+                ["Xvfb", f":{number}", "-nolisten", "tcp", "-screen", "0", "1280x1024x24"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            self.display = f":{number}"
+            deadline = time.monotonic() + 10
+            while not Path(f"/tmp/.X11-unix/X{number}").exists():
+                if time.monotonic() > deadline:
+                    raise EngineError("webkit: Xvfb did not start")
+                time.sleep(0.05)
+        return WebKitTab(features_off, self.display)
+
+    def version(self):
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libwebkit2gtk-4.1-0"],
+                             capture_output=True, text=True).stdout
+        return f"WebKitGTK {out.split('-')[0]}"
+
+    def close(self):
+        if self.xvfb is not None:
+            self.xvfb.terminate()
+            self.xvfb.wait()
+
+
+def switches(feature, engine):
+    try:
+        return FEATURE_SWITCHES[feature][engine]
+    except KeyError:
+        raise EngineError(f"{engine} has no switch for {feature!r}") from None
+
+
+def missing(engine):
+    """What this machine lacks to run the engine, or None."""
+    needed = {
+        "chromium": [CHROMIUM],
+        "firefox": [FIREFOX],
+        "webkit": [WEBKIT_DRIVER, MINIBROWSER],
+    }[engine]
+    absent = [path for path in needed if not Path(path).exists()]
+    if engine == "webkit" and not os.environ.get("DISPLAY") and not shutil.which("Xvfb"):
+        absent.append("Xvfb")
+    return absent or None

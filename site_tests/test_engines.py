@@ -1,0 +1,263 @@
+"""What a reader does, in every engine the site supports: Chromium, Firefox and WebKit (Safari's
+engine). Each test body runs once per engine (the `engine` fixture of conftest.py), each time in
+a fresh browser profile, against the built site served under /nndl/ without cross-origin
+isolation, as GitHub Pages serves it.
+
+- Stop, in each mode: without isolation Python restarts and the cells that had run are run
+  again; with isolation (a server sending COOP/COEP) the interrupt buffer stops the loop and
+  Python keeps its variables.
+- Edits are kept across reloads; Reset brings the lesson's code back.
+- Instant navigation keeps Python, and each page visit gets its own namespace.
+- The dashboard of lesson 13 trains a model and classifies a picture the reader gives it.
+- An explorable redraws when an input changes.
+- After one visit, the page opens and its cells run with the site's server gone.
+- A damaged runtime file is named to the reader, whose edit is kept.
+
+Every page's cells, in every engine: test_every_page.py.
+"""
+
+import base64
+import json
+import shutil
+
+import numpy as np
+import pytest
+from conftest import SITE, SiteServer
+from reader import PYTHON_TIMEOUT, Reader
+
+from nndl import display
+
+LOOP = 'print("looping")\nx = 0\nwhile True:\n    x += 1'
+
+
+def stop_infinite_loop(reader):
+    """Run cell 2 of the demo (n_x), then an infinite loop in cell 4, and press Stop."""
+    assert reader.run_and_wait(2) == ("done", "12288")
+    reader.type_code(4, LOOP)
+    reader.run(4)
+    reader.wait(f"{reader.cell(4)}.querySelector('.nndl-output').innerText.includes('looping')")
+    reader.wait(f"{reader.cell(4)}.querySelector('.nndl-button--stop').getAttribute('aria-disabled') === 'false'")
+    reader.stop(4)
+    reader.wait_until_ended(4, timeout=10)
+    assert reader.state(4) == "error"
+
+
+def notice(reader, number):
+    return reader.js(f"{reader.cell(number)}.querySelector('.nndl-notice')?.innerText ?? ''")
+
+
+def test_stop_without_isolation_restarts_python_and_restores_the_cells(reader):
+    # Firefox reports the end of a worker terminated in the middle of running code as an
+    # "uncaught exception: undefined" of the page, which no listener of the page receives.
+    reader.tab.allow_errors("uncaught exception: undefined")
+    reader.open("demo/")
+    assert reader.js("crossOriginIsolated") is False  # as on GitHub Pages
+    stop_infinite_loop(reader)
+    assert "Python was restarted" in notice(reader, 4)
+    assert "running cells 1, 2 and 3 again" in notice(reader, 4)
+    # The next run works and finds what the earlier cells defined (n_x of cell 2, np of cell 3).
+    reader.type_code(1, "print(n_x, np.zeros(2).sum())")
+    assert reader.run_and_wait(1) == ("done", "12288 0.0")
+    assert "ran again and their variables are restored" in notice(reader, 4)
+    assert reader.states()[:4] == ["done", "done", "done", "error"]
+    assert reader.code(4) == LOOP  # the reader's code is untouched
+
+
+#: Whether the engine gives a cross-origin isolated page SharedArrayBuffer, which the interrupt
+#: buffer needs. WebKitGTK does not (Safari does, from 15.2): there, Stop restarts Python.
+SHARED_MEMORY = {"chromium": True, "firefox": True, "webkit": False}
+
+
+def test_stop_with_isolation_interrupts_in_place_where_the_engine_can(open_tab, isolated_server):
+    reader = Reader(open_tab(), isolated_server.url)
+    reader.open("demo/")
+    assert reader.js("crossOriginIsolated") is True
+    shared = SHARED_MEMORY[reader.engine]
+    assert reader.js("typeof SharedArrayBuffer === 'function'") is shared
+    stop_infinite_loop(reader)
+    if shared:  # the interrupt buffer: Python keeps running, with its variables
+        assert "KeyboardInterrupt" in notice(reader, 4)
+        reader.type_code(1, "print(n_x, x > 0)")  # the loop's own variable survives
+        assert reader.run_and_wait(1) == ("done", "12288 True")
+    else:  # detected, not assumed: the page restarts Python and runs cells 1 to 3 again
+        reader.tab.allow_errors("uncaught exception: undefined")
+        assert "Python was restarted" in notice(reader, 4)
+        reader.type_code(1, "print(n_x, 'x' in globals())")
+        assert reader.run_and_wait(1) == ("done", "12288 False")
+
+
+def test_edits_survive_a_reload_and_reset_brings_the_lesson_back(reader):
+    reader.open("demo/")
+    reader.type_code(2, "n_x = 28 * 28\nn_x")
+    reader.reload()
+    assert reader.code(2) == "n_x = 28 * 28\nn_x"
+    assert reader.js(f"!{reader.cell(2)}.querySelector('.nndl-cell__badge').hidden")  # "edited"
+    assert reader.run_and_wait(2) == ("done", "784")
+    reader.js(f"{reader.cell(2)}.querySelector('.nndl-button--reset').click()")
+    assert reader.code(2).startswith("n_x = 64 * 64 * 3")
+    reader.reload()
+    assert reader.code(2).startswith("n_x = 64 * 64 * 3")
+    assert reader.js("Object.keys(localStorage).filter(k => k.startsWith('nndl.edits:'))") == []
+
+
+def test_python_survives_instant_navigation_and_each_page_has_its_namespace(reader):
+    reader.open("")
+    reader.type_code(1, "secret = 42\nprint('home', secret)")
+    assert reader.run_and_wait(1) == ("done", "home 42")
+    reader.js("window.__sameDocument = true")
+    reader.follow(".md-content a", "Try a cell", "/nndl/demo/")
+    assert reader.js("window.__sameDocument === true")  # no reload: Material swapped the page
+    assert reader.python_phase() == "ready"  # the same Python, already started
+    reader.type_code(1, "print('secret' in globals())")
+    assert reader.run_and_wait(1) == ("done", "False")  # a fresh namespace for this page
+    reader.js("document.querySelector('.md-content').dataset.left = 'yes'")
+    reader.js("history.back()")
+    reader.wait("location.pathname.endsWith('/nndl/') && !document.querySelector('.md-content[data-left]')")
+    reader.wait_for_cells()
+    assert reader.states() == ["idle"]
+    assert reader.js("window.__sameDocument === true")
+    reader.type_code(1, "print('secret' in globals())")
+    assert reader.run_and_wait(1) == ("done", "False")  # a new visit, a new namespace
+    assert reader.python_phase() == "ready"
+
+
+# ---- Lesson 13's dashboard ----------------------------------------------------------------------
+
+DASHBOARD = "document.querySelector('.nndl-dashboard')"
+
+
+def set_field(reader, label, value):
+    """Type a value into the dashboard's field of that label, as the browser reports typing."""
+    reader.js(
+        f"(() => {{ const label = [...{DASHBOARD}.querySelectorAll('label')]"
+        f".find(l => l.textContent.trim() === {json.dumps(label)});"
+        " const field = document.getElementById(label.htmlFor);"
+        f" field.value = {json.dumps(value)};"
+        " field.dispatchEvent(new Event('input', { bubbles: true }));"
+        " field.dispatchEvent(new Event('change', { bubbles: true })); })()"
+    )
+
+
+def gradient_png(width=160, height=120):
+    y, x = np.mgrid[0:height, 0:width]
+    pixels = np.stack(
+        [x * 255 // (width - 1), y * 255 // (height - 1), (x + y) * 255 // (width + height - 2)],
+        axis=2,
+    ).astype(np.uint8)
+    return display.image(pixels, scale=1)._repr_png_()
+
+
+def test_the_dashboard_trains_and_classifies_the_readers_picture(reader):
+    reader.open("lessons/13-training-on-images/")
+    reader.wait(f"{DASHBOARD}?.hasAttribute('data-mounted')")
+    set_field(reader, "Iterations", "20")
+    reader.click(".nndl-dashboard button", "Train")
+    row = f"{DASHBOARD}.querySelector(\".nndl-dash__table tbody tr[data-run='1']\")"
+    reader.wait(f"{row}?.dataset.status === 'done'", timeout=300, message="run 1 to end")
+    cells = reader.js(f"[...{row}.querySelectorAll('th, td')].map(c => c.innerText.trim())")
+    percents = [float(c.rstrip(" %")) for c in cells if c.endswith("%")]
+    assert len(percents) == 2 and all(0 <= p <= 100 for p in percents), cells
+
+    png = base64.b64encode(gradient_png()).decode()
+    reader.js(
+        f"(() => {{ const input = {DASHBOARD}.querySelector('.nndl-dash__picture input[type=file]');"
+        f" const bytes = Uint8Array.from(atob({json.dumps(png)}), (c) => c.charCodeAt(0));"
+        " const transfer = new DataTransfer();"
+        " transfer.items.add(new File([bytes], 'gradient.png', { type: 'image/png' }));"
+        " input.files = transfer.files;"
+        " input.dispatchEvent(new Event('change', { bubbles: true })); })()"
+    )
+    reader.wait(f"{DASHBOARD}.querySelectorAll('.nndl-dash__shot img').length === 2", timeout=30)
+    caption = reader.text_of(".nndl-dash__shot figcaption")
+    assert caption == "gradient.png: PNG, 160 × 120 pixels"
+    reader.click(".nndl-dashboard button", "Classify")
+    verdict = reader.wait(
+        f"{DASHBOARD}.querySelector('.nndl-dash__verdict')?.innerText.includes('according to run 1')"
+        f" && {DASHBOARD}.querySelector('.nndl-dash__verdict').innerText",
+        timeout=60,
+    )
+    assert "the probability of \"cat\" according to run 1" in verdict
+    label = reader.text_of(".nndl-dash__verdict strong")
+    assert label in ("cat", "non-cat")
+
+
+# ---- An explorable -----------------------------------------------------------------------------
+
+
+def test_the_graph_explorer_redraws_when_an_input_changes(reader):
+    reader.open("lessons/03-computation-graph/")
+    root = "document.querySelector('.nndl-explorable[data-explorable=\"computation-graph\"]')"
+    reader.wait(f"{root}.hasAttribute('data-mounted')")
+    built = json.loads(reader.js(f"{root}.querySelector('.nndl-explorable__view').dataset.values"))
+    assert built["values"]["J"] == 33  # drawn at build time
+    reader.js(
+        f"(() => {{ const field = {root}.querySelector('[name=\"a\"]'); field.value = '1';"
+        " field.dispatchEvent(new Event('input', { bubbles: true }));"
+        " field.dispatchEvent(new Event('change', { bubbles: true })); })()"
+    )
+    reader.wait(f"{root}.querySelector('.nndl-explorable__summary').innerText.includes('21')",
+                message="the explorable's summary to show J = 21")
+    values = json.loads(reader.js(f"{root}.querySelector('.nndl-explorable__view').dataset.values"))
+    assert values["values"]["J"] == 21  # 3 · (1 + 3 · 2); the derivatives do not depend on a
+    assert values["grads"] == built["grads"]
+    svg = reader.js(f"{root}.querySelectorAll('.nndl-explorable__view svg').length")
+    assert svg >= 1
+
+
+# ---- Offline, and a damaged site ------------------------------------------------------------------
+
+
+def runtime_files():
+    wheel = next((SITE / "pyodide").glob("numpy-*.whl")).name
+    return ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", f"pyodide/{wheel}"]
+
+
+def test_a_visited_lesson_opens_and_runs_with_the_server_gone(open_tab):
+    server = SiteServer()
+    try:
+        reader = Reader(open_tab(), server.url)
+        page = "lessons/03-computation-graph/"
+        reader.open(page)
+        assert reader.run_and_wait(1)[0] == "done"
+        wanted = json.dumps([server.url + path for path in [page + "index.html", *runtime_files()]])
+        reader.wait(
+            f"(async () => {{ for (const name of await caches.keys()) {{"
+            f" const cache = await caches.open(name);"
+            f" const found = await Promise.all({wanted}.map((url) => cache.match(url)));"
+            f" if (found.every(Boolean)) return true; }} return false; }})()",
+            timeout=PYTHON_TIMEOUT, message="the visited page and the runtime to be saved",
+        )
+    finally:
+        server.close()
+    reader.reload()  # nothing answers at the server's address now
+    assert reader.js("document.title").startswith("3. The computation graph")
+    state, text = reader.run_and_wait(1)
+    assert (state, text) == ("done", "u = 6.0   v = 11.0   J = 33.0")
+
+
+@pytest.fixture
+def damaged_site(tmp_path):
+    """A copy of the site whose NumPy wheel has one byte changed (same size, other sha256)."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    wheel = next((root / "pyodide").glob("numpy-*.whl"))
+    data = bytearray(wheel.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    wheel.write_bytes(bytes(data))
+    server = SiteServer(root=root)
+    yield server, wheel.name
+    server.close()
+
+
+def test_a_damaged_runtime_file_is_named_and_the_edit_is_kept(open_tab, damaged_site):
+    server, name = damaged_site
+    tab = open_tab()
+    tab.allow_errors(name)  # the browser's own report of the failed integrity check
+    reader = Reader(tab, server.url)
+    reader.open("demo/")
+    reader.type_code(1, "print('my own edit')")
+    state, text = reader.run_and_wait(1, timeout=PYTHON_TIMEOUT)
+    assert state == "error"
+    assert "Python could not start" in text
+    assert f"the file {name} of the Python runtime is damaged" in text
+    assert reader.code(1) == "print('my own edit')", "the reader's edit was lost"
