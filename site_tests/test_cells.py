@@ -426,3 +426,49 @@ def test_screenshots_of_the_demo_page_in_light_and_dark_with_its_error(browser, 
         assert path.stat().st_size > 50_000
         assert errors == []
         context.close()
+
+
+# ---- The saved start: a snapshot of Python's memory, made when the site was built ---------------
+
+#: str's hash seed is chosen when Python starts, so it tells one start from another: the same in
+#: every Python restored from the same snapshot, different in each Python started afresh.
+DRAW = "import random\nprint(hash('nndl'), random.random())"
+
+
+def draw_in_two_page_loads(page):
+    draws = []
+    for load in range(2):
+        if load:
+            page.reload()
+        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+        cell = Cells(page)[1]
+        cell.set_code(DRAW)
+        seed, number = cell.run_and_wait().split()
+        draws.append((int(seed), float(number)))
+    return draws
+
+
+def test_two_page_loads_restore_the_saved_python_and_draw_different_random_numbers(open_page, page):
+    """Both loads restore the same saved Python (the same hash seed), whose `random` was seeded
+    when the site was built: the worker reseeds it, so the two loads draw different numbers."""
+    open_page("demo/")
+    (seed1, number1), (seed2, number2) = draw_in_two_page_loads(page)
+    assert seed1 == seed2, "Python was started afresh, not restored from the saved start"
+    assert number1 != number2
+
+
+def test_a_damaged_saved_start_falls_back_to_starting_python_afresh(open_page, page, context):
+    """Its bytes differ from the build's: the worker refuses them and starts Python as without
+    a snapshot, with no error shown (the watch fixture fails on any console error)."""
+    damaged = []
+
+    def damage(route):
+        damaged.append(route.request.url)
+        route.fulfill(body=b"damaged", content_type="application/gzip")
+
+    context.route("**/pyodide/snapshot.bin.gz", damage)
+    open_page("demo/")
+    (seed1, number1), (seed2, number2) = draw_in_two_page_loads(page)
+    assert damaged, "the page never asked for the saved start"
+    assert seed1 != seed2, "a damaged snapshot was restored"
+    assert number1 != number2
