@@ -76,14 +76,12 @@ import nndl, numpy
 pyc = pathlib.Path(importlib.util.cache_from_source(nndl.__file__))
 if not pyc.exists() or pyc.read_bytes()[:4] != importlib.util.MAGIC_NUMBER:
     raise RuntimeError(f"nndl's shipped bytecode {pyc.name} is missing or not for this Python")
-# So do the modules of start-up (scripts/build_runtime.py, compile_startup): NumPy's, and the
-# standard library's, which zipimport then reports as read from their .pyc.
-numpy_pyc = pathlib.Path(importlib.util.cache_from_source(numpy.__file__))
-if not numpy_pyc.exists() or numpy_pyc.read_bytes()[:4] != importlib.util.MAGIC_NUMBER:
-    raise RuntimeError(f"NumPy's bytecode {numpy_pyc.name} is missing or not for this Python")
+# NumPy and the standard library ship as bytecode only (scripts/build_runtime.py,
+# compile_distribution): Python names such a module after its .pyc.
 import json
-if not json.__file__.endswith(".pyc"):
-    raise RuntimeError(f"the standard library's json is compiled from source ({json.__file__})")
+for module in (numpy, json):
+    if not module.__file__.endswith(".pyc"):
+        raise RuntimeError(f"{module.__name__} is compiled from source ({module.__file__})")
 from nndl import matmul
 if matmul.backend() != expected_route:
     raise RuntimeError(f"nndl.matmul takes the route {matmul.backend()}, not {expected_route}")

@@ -1,12 +1,16 @@
-// The Python modules a lesson page imports before its first result, as JSON on stdout: the
-// runtime folder is loaded in Node.js as the site's Python worker loads it (Pyodide, then
-// loadPackage("nndl"), which brings NumPy), the cells' runner is imported and one cell is run.
-// scripts/build_runtime.py compiles exactly these modules to bytecode, so that the browser does
-// not compile them from source on every visit.
+// The Python modules a lesson page imports before its first result, and whether each was read
+// from bytecode or compiled from source, as JSON on stdout: the runtime folder is loaded in
+// Node.js as the site's Python worker loads it (Pyodide, then loadPackage("nndl"), which brings
+// NumPy), the cells' runner is imported and one cell is run. scripts/build_runtime.py ships a
+// fully compiled distribution and checks with this that start-up compiles nothing from source.
 //
 //   node scripts/startup-modules.mjs --runtime DIR --runner docs/javascripts/cell_runner.py
 //
-// Output: {"files": [absolute paths in Pyodide's file system of the modules' sources]}
+// Output: {"modules": {name: "bytecode" | "source" | "built-in"}} (built-in: compiled into the
+// interpreter, or frozen in it). A module counts as compiled
+// from source if Python's source loaders compiled it once the interpreter was up, or if it was
+// imported while the interpreter started from a file whose name ends in .py (zipimport names a
+// module after the file it read: .pyc when it read bytecode).
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -21,6 +25,18 @@ async function main() {
   const indexURL = path.resolve(values.runtime) + path.sep;
   const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
   const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
+  pyodide.runPython(`
+import sys, zipimport, importlib._bootstrap_external as external
+_at_boot = set(sys.modules)
+_compiled_from_source = set()
+def _recording(compile_source, path_of):
+    def wrapper(*args, **kwargs):
+        _compiled_from_source.add(path_of(args))
+        return compile_source(*args, **kwargs)
+    return wrapper
+external.SourceLoader.source_to_code = _recording(external.SourceLoader.source_to_code, lambda a: a[2])
+zipimport._compile_source = _recording(zipimport._compile_source, lambda a: a[0])
+`);
   await pyodide.loadPackage(["nndl"], { messageCallback: () => {} });
   pyodide.FS.mkdirTree(RUNNER_DIR);
   pyodide.FS.writeFile(`${RUNNER_DIR}/${RUNNER_MODULE}.py`, await readFile(values.runner, "utf8"));
@@ -30,10 +46,16 @@ sys.path.append(${JSON.stringify(RUNNER_DIR)})
 import numpy, nndl, ${RUNNER_MODULE} as runner
 runner.setup(lambda type, text: None)
 await runner.run(1, "page", 1, "import numpy as np\\nprint(np.arange(3).sum())")
-json.dumps(sorted({m.__file__ for m in list(sys.modules.values())
-                   if (getattr(m, "__file__", None) or "").endswith(".py")}))
+def _origin(name, module):
+    file = getattr(module, "__file__", None) or ""
+    if not file or getattr(getattr(module, "__spec__", None), "origin", None) == "frozen":
+        return "built-in"
+    if file in _compiled_from_source or (name in _at_boot and file.endswith(".py")):
+        return "source"
+    return "bytecode"
+json.dumps({name: _origin(name, module) for name, module in sorted(sys.modules.items())})
 `);
-  process.stdout.write(JSON.stringify({ files: JSON.parse(files) }) + "\n");
+  process.stdout.write(JSON.stringify({ modules: JSON.parse(files) }) + "\n");
 }
 
 main().catch((error) => {

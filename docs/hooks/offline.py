@@ -5,16 +5,18 @@
   the Python runtime (site/pyodide/). Left out: source maps (for developers' tools only), the
   gzipped sitemap (for search engines), the runtime's own manifest (build records), and the .woff
   and .ttf copies of the maths fonts (every browser that runs the cells uses the .woff2 ones),
-  and the search's language packs (assets/javascripts/lunr/) when the search is in English
-  only: Material loads them for other languages.
+  the search's language packs (assets/javascripts/lunr/) when the search is in English
+  only: Material loads them for other languages, and the runtime's packages that no page needs
+  to start Python (OpenBLAS: the cells load it only in a browser without WebAssembly SIMD, and
+  fall back to NumPy's own product when it cannot be had, as offline).
   The version is a digest of every path and hash, so it changes whenever any file does.
 - Two groups of files are named in it: "shell", the few files any visit caches besides the pages
   themselves (the page shown when an unsaved page is asked for offline, the search index that
   Material's search worker fetches on every page, the sitemap that instant navigation reads, the
   favicon), and
   "runtime", what the Python worker loads before the first cell runs (its script, Pyodide's
-  core, the site lock and the wheels that `nndl` depends on, read from that lock). The rest of
-  the runtime (OpenBLAS, loaded when a cell first trains) is cached when it is loaded.
+  core, the site lock and the wheels that `nndl` depends on, read from that lock): the only
+  files of the runtime folder in the manifest.
 - The sitemap names the site's own address, which the host may write differently (a test server
   standing in for the published address does): its hash is taken with site_url replaced by
   "{root}", and the service worker replaces its own root the same way before comparing.
@@ -41,7 +43,7 @@ RUNTIME_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_std
 PYTHON_WORKER = "assets/nndl/worker.js"
 ENGINE = "nndl"
 LEFT_OUT_SUFFIXES = (".map", ".gz", ".woff", ".ttf")
-LEFT_OUT_FILES = {WORKER, "pyodide/runtime-manifest.json"}
+LEFT_OUT_FILES = {WORKER}
 SEARCH_INDEX = "search/search_index.json"
 LANGUAGE_PACKS = "assets/javascripts/lunr/"
 
@@ -87,15 +89,17 @@ def manifest(site, site_url=""):
     site = Path(site)
     files = {}
     english = english_only(site)
+    runtime = [PYTHON_WORKER] + [RUNTIME + name for name in RUNTIME_CORE] + engine_wheels(site)
     for file in sorted(site.rglob("*")):
         path = file.relative_to(site).as_posix()
         if not file.is_file() or not wanted(path, english):
+            continue
+        if path.startswith(RUNTIME) and path not in runtime:
             continue
         data = file.read_bytes()
         if path == SITEMAP:
             data = sitemap_bytes(data, site_url)
         files[path] = {"size": file.stat().st_size, "sha256": sha256(data)}
-    runtime = [PYTHON_WORKER] + [RUNTIME + name for name in RUNTIME_CORE] + engine_wheels(site)
     shell = [OFFLINE_PAGE, SEARCH_INDEX, SITEMAP] + [path for path in (FAVICON,) if path in files]
     for path in shell + runtime:
         if path not in files:
