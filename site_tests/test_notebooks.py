@@ -232,3 +232,13 @@ def test_the_built_site_has_the_notebooks_and_their_buttons():
     # The engine's wheel, where the notebooks' first cell installs it from.
     version = hook.project_version(ROOT)
     assert (site / hook.DIST / hook.wheel_name(version)).is_file()
+
+
+def test_the_footer_names_the_licence_and_the_repository_when_known():
+    assert hook.footer(None) == (
+        "The course and its engine <code>nndl</code> are free software under the MIT licence.")
+    assert hook.footer("https://github.com/a/b?x=<1>").endswith(
+        ': source at <a href="https://github.com/a/b?x=&lt;1&gt;">https://github.com/a/b?x=&lt;1&gt;</a>.')
+    html = (ROOT / "site" / "index.html").read_text(encoding="utf-8")
+    assert "free software under the MIT licence" in html
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
