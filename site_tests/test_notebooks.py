@@ -114,7 +114,8 @@ def test_links_and_images_point_to_the_published_site():
     text = (
         "![A graph](img/03-graph.svg) and [lesson 2](02-logistic-regression.md), "
         "[home](../index.md), [a part](04-gradient-descent.md#the-loop), [here](#below), "
-        "[elsewhere](https://numpy.org/), `[not](a-link.md)` stays? no: only fences are code.\n"
+        "[elsewhere](https://numpy.org/), `[not](a-link.md)`, $a^{[l](i)}$ and\n"
+        "$$\nW^{[1](x)}\n$$\n[`code`](05-vectorization.md)\n"
         "```markdown\n[kept](inside-a-fence.md)\n```\n"
     )
     out = hook.absolute_links(text, "lessons/03-computation-graph.md", SITE_URL)
@@ -124,6 +125,8 @@ def test_links_and_images_point_to_the_published_site():
     assert "[a part](https://example.org/nndl/lessons/04-gradient-descent/#the-loop)" in out
     assert "[here](https://example.org/nndl/lessons/03-computation-graph/#below)" in out
     assert "[elsewhere](https://numpy.org/)" in out and "[kept](inside-a-fence.md)" in out
+    assert "`[not](a-link.md)`, $a^{[l](i)}$ and\n$$\nW^{[1](x)}\n$$\n" in out  # code and maths
+    assert "[`code`](https://example.org/nndl/lessons/05-vectorization/)" in out
 
 
 def test_a_section_that_needs_the_browser_is_replaced_by_a_link_to_it():
@@ -209,6 +212,7 @@ def test_every_page_with_cells_converts(name):
     for browser_only in ("press **", "Press **", "nndl-dashboard", "dashboard.session()", "\n??? ",
                          "\n!!! ", ".md)", ".md#", "](img/", "in your browser"):
         assert browser_only not in prose, (name, browser_only)
+    assert not [span for span in hook.PROTECTED.findall(prose) if "](http" in span], name  # maths intact
     if name.startswith("lessons/"):
         assert any("nndl" in source for source in code)
 

@@ -79,7 +79,8 @@ PHRASES = (
      "interrupt the kernel (the ■ button, or Kernel → Interrupt) to end it early"),
     (r"Run them in order, or jump to any cell: the cells above it that have not run yet run first\.",
      "Run them in order: each cell uses what the cells above it made."),
-    (r"and the failing line is marked in the editor", "which ends at the failing line"),
+    (r"Mistakes show Python's traceback, trimmed to your code, and the failing line is marked in the editor\.",
+     "Mistakes show Python's traceback, which points at the failing line."),
     (r"You will train them in your browser, in the dashboard below or in a cell",
      "You will train them in cells"),
 )
@@ -90,6 +91,8 @@ EXPLORABLE_PHRASES = (
     (r",? in your browser\b", ""),
 )
 LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^()\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+#: Maths and inline code, where brackets and parentheses are not links.
+PROTECTED = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|`+[^`]*?`+", re.S)
 ADMONITION = re.compile(r'^(?P<kind>\?\?\?\+?|!!!)[ \t]+(?P<type>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 
 
@@ -196,8 +199,10 @@ def _lines(text):
 def absolute_links(text, src_uri, site_url):
     """Relative links and images of a page's prose → addresses on the published site."""
 
-    def replace(match):
+    def replace(match, protected):
         target = match["target"]
+        if any(start <= match.start("target") < end for start, end in protected):
+            return match[0]  # maths such as $a^{[l](i)}$, or code, that only looks like a link
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
             return match[0]  # already absolute (https:, mailto:…)
         path, hash_, fragment = target.partition("#")
@@ -209,7 +214,11 @@ def absolute_links(text, src_uri, site_url):
         url += hash_ + fragment
         return f"{match['bang']}[{match['text']}]({url}{match['title'] or ''})"
 
-    return _outside_code(text, lambda prose: LINK.sub(replace, prose))
+    def change(prose):
+        protected = [match.span() for match in PROTECTED.finditer(prose)]
+        return LINK.sub(lambda match: replace(match, protected), prose)
+
+    return _outside_code(text, change)
 
 
 def _outside_code(text, change):
