@@ -107,7 +107,10 @@ test-counts: test-engine test-pyodide
 #                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by docs/hooks/cells.py),
 #                    and the service worker for offline use, site/sw.js (docs/hooks/offline.py)
 #   make serve       build, then serve site/ at http://127.0.0.1:8000/
-#   make test-site   Playwright drives Debian's Chromium against site/ served under /nndl/
+#   make test-site   Playwright drives Debian's Chromium against site/ served under /nndl/; and
+#                    site_tests/test_notebooks_in_jupyter.py runs the site's notebooks in a Jupyter
+#                    kernel, in a fresh virtual environment of its own (requirements/notebooks.txt)
+#                    where the notebooks' first cell installs nndl from the site's dist/ wheel
 # NNDL_SITE_URL=https://<owner>.github.io/<repository>/ make site builds for where it is published.
 
 CELL_SOURCES := $(wildcard docs/javascripts/*)

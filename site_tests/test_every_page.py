@@ -40,6 +40,10 @@ from reader import PYTHON_TIMEOUT
 spec = importlib.util.spec_from_file_location("lessons_harness", ROOT / "tests" / "test_lessons.py")
 harness = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(harness)
+# The notebooks' hook: which pages have no notebook, which cells only the page can run.
+spec = importlib.util.spec_from_file_location("notebooks_hook", ROOT / "docs" / "hooks" / "notebooks.py")
+notebooks_hook = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(notebooks_hook)
 
 PAGES = [page for page in harness.PAGES if harness.load(page).cells]
 LESSONS = [page for page in PAGES if page.startswith("lessons/")]
@@ -184,6 +188,9 @@ def lesson_code_of(page, url):
 
 def check_notebook(page, name, url, count):
     link = page.get_by_role("link", name="Download as notebook")
+    if name in notebooks_hook.WITHOUT_NOTEBOOK:
+        expect(link).to_have_count(0)
+        return
     expect(link).to_have_count(1)
     expect(link).to_have_attribute("download", notebook_name(name))
     with page.expect_download() as info:
@@ -197,14 +204,17 @@ def check_notebook(page, name, url, count):
     assert book["metadata"]["kernelspec"]["language"] == "python"
     for cell in book["cells"]:
         assert cell["cell_type"] in ("markdown", "code") and isinstance(cell["source"], list)
-    # The page's cells; an explorable of the page is a code cell too, marked in its metadata.
+    # The page's cells, but those only the page can run (notebooks_hook.BROWSER_ONLY); the
+    # install line and the explorables are code cells too, marked in their metadata.
     code = [
         "".join(cell["source"])
         for cell in book["cells"]
-        if cell["cell_type"] == "code" and "explorable" not in cell["metadata"].get("nndl", {})
+        if cell["cell_type"] == "code" and "nndl" not in cell["metadata"]
     ]
     served = lesson_code_of(page, url)
-    assert len(code) == len(served) == count
+    assert len(served) == count
+    served = [source for source in served if not notebooks_hook.BROWSER_ONLY.search(source)]
+    assert len(code) == len(served)
     for number, (source, original) in enumerate(zip(code, served), start=1):
         assert source.rstrip("\n") == original.rstrip("\n"), f"{name}: notebook cell {number}"
 

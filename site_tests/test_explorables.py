@@ -54,7 +54,7 @@ def test_an_explorable_renders_its_form_and_the_engines_first_view():
     unique = re.compile(r"-[0-9a-f]{8,}\b")  # drawings number their ids uniquely
     assert unique.sub("", view.html) in unique.sub("", html)  # drawn at build time, by the engine
     assert view.summary in html
-    assert values_of(html) == json.loads(view._repr_mimebundle_()["application/json"])
+    assert values_of(html) == json.loads(view.json())
 
 
 def test_every_kind_of_control_has_its_input_and_actions_their_button():

@@ -76,7 +76,7 @@ def html(explorable, values, view):
             '<button type="submit" class="nndl-button nndl-button--run nndl-explorable__run">'
             f"{escape(explorable.action)}</button>"
         )
-    data = escape(view._repr_mimebundle_()["application/json"], quote=True)
+    data = escape(view.json(), quote=True)
     return (
         f'<div class="nndl-explorable" data-explorable="{escape(explorable.name)}" '
         f'data-action="{escape(explorable.action or "")}" data-state="idle">'

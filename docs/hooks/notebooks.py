@@ -1,46 +1,109 @@
-"""MkDocs hook: every page with ```pycell cells can be downloaded as a Jupyter notebook.
+"""MkDocs hook: every page with ```pycell cells can be downloaded as a Jupyter notebook that runs
+from top to bottom in Jupyter, JupyterLab and Colab ("Run All").
 
-- split(markdown) cuts a page's Markdown into its prose, its top-level ```pycell blocks and its
-  ```explorable blocks, in page order (```pycell manual is a code cell like any other). Fences
-  of other languages, and fences nested in other fences or indented into lists and admonitions,
-  stay in the prose.
-- notebook(markdown, title, site_name) is the page as nbformat 4.5 JSON: a first Markdown cell
-  saying where it comes from and what it needs, then a Markdown cell for each stretch of prose
-  and a code cell for each pycell. An explorable becomes a code cell that draws it with the
-  engine, ``render("name", {…})`` (metadata ``{"nndl": {"explorable": name}}``): in Jupyter it
-  shows its first view, and changing the values redraws it. The prose is kept as written: maths ($...$) renders in
-  Jupyter, Material's admonitions (``??? success "Solution"``) read as plain text, and relative
-  links and images point into the site, so they do not resolve in Jupyter.
+- split(markdown) cuts a page's Markdown into its prose, its top-level ```pycell blocks (with
+  their options: ```pycell manual) and its ```explorable blocks, in page order. Fences of other
+  languages, and fences nested in other fences or indented into lists and admonitions, stay in
+  the prose.
+- notebook(markdown, title, site_name, ...) is the page as nbformat 4.5 JSON:
+  - a first Markdown cell saying where it comes from, then a code cell that installs the
+    course's engine: ``%pip install --quiet <site>/dist/nndl-<version>-py3-none-any.whl``, the
+    wheel published with the site (on_post_build copies it there);
+  - a Markdown cell for each stretch of prose and a code cell for each pycell. A ```pycell
+    manual cell (a deliberate error, a slow demonstration) carries the tag
+    ``raises-exception``, so that "Run All" goes on past it, as in Jupyter's own convention;
+  - an explorable becomes a code cell that draws it with the engine,
+    ``render("name", {…every input…})`` (metadata ``{"nndl": {"explorable": name}}``), each
+    input with its label and range in a comment: change the values and run it again. A View
+    shows as HTML with its summary as text, nothing that JupyterLab ranks above HTML.
+- The prose is adapted to a notebook (adapt_prose): Material's admonitions become ``<details>``
+  (``???``, solutions and hints: folded) or quotes (``!!!``); links to other pages and images
+  point to the published site (``site_url``, from NNDL_SITE_URL); "press **Race**" before an
+  explorable becomes "run the cell below"; a section that needs the browser (the training
+  dashboard's element or ``dashboard.session()``, which only the page's Python has) is replaced
+  by a link to it on the site; and the few browser-only sentences listed in PHRASES are
+  rewritten.
 - on_files adds each page's notebook to the site's files as notebooks/<page path with / as ->.ipynb
   (lessons/03-computation-graph.md → notebooks/lessons-03-computation-graph.ipynb), so the build
   writes it into site/ and `mkdocs build --strict` checks the links to it like any other link.
 - on_page_markdown puts a download button under the page's title (before its first line when
-  it has no title). A page without cells gets no notebook and no button.
+  it has no title). A page without cells gets no notebook and no button, and so does the home
+  page (WITHOUT_NOTEBOOK), a map of the site whose prose is about its buttons.
+- on_config puts the repository's address (NNDL_REPO_URL, which the Pages workflow sets) and the
+  licence in the site's footer; on_post_build publishes the engine's wheel at dist/.
 """
 
 import importlib.util
 import json
+import logging
+import os
 import posixpath
 import re
+import shutil
+import tomllib
+from html import escape
 from pathlib import Path
+from typing import NamedTuple
 
+from markdown.extensions.toc import slugify
 from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
 
 FENCE_NAME = "pycell"
 EXPLORABLE = "explorable"
 FOLDER = "notebooks"
+#: Where the engine's wheel is published, relative to the site's root.
+DIST = "dist"
+#: The wheel comes from the in-browser runtime's build (the same file the browser installs).
+RUNTIME = "build/runtime"
+#: Cells that may raise on purpose: JupyterLab's, nbclient's and Colab's convention.
+RAISES = "raises-exception"
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$")
+SECTION = re.compile(r"^##[ \t]+(?P<heading>.+?)[ \t#]*$")
 BUTTON = "[Download as notebook]({url}){{ .md-button download=\"{name}\" }}"
 METADATA = {
     "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
     "language_info": {"name": "python"},
 }
+#: Pages without a notebook: the home page is a map of the site, its one cell a greeting.
+WITHOUT_NOTEBOOK = ("index.md",)
+#: What in a section's prose or code needs the course's page: its training dashboard.
+BROWSER_ONLY = re.compile(r'class="nndl-dashboard"|\bdashboard\.session\(\)')
+#: Sentences of the pages that describe the browser, and what a notebook says instead (a space
+#: matches any run of spaces and line breaks). Each must match some page
+#: (site_tests/test_notebooks.py checks), so a rewritten page retires its rule.
+PHRASES = (
+    (r"press \*\*Stop\*\* to end it early",
+     "interrupt the kernel (the ■ button, or Kernel → Interrupt) to end it early"),
+    (r"Run them in order, or jump to any cell: the cells above it that have not run yet run first\.",
+     "Run them in order: each cell uses what the cells above it made."),
+    (r"Mistakes show Python's traceback, trimmed to your code, and the failing line is marked in the editor\.",
+     "Mistakes show Python's traceback, which points at the failing line."),
+    (r"You will train them in your browser, in the dashboard below or in a cell",
+     "You will train them in cells"),
+)
+#: In the prose that introduces an explorable: the form's words, and the notebook's.
+EXPLORABLE_PHRASES = (
+    (r"\bthe page (trains|runs|draws|paints)\b", r"the cell \1"),
+    (r"\b[Yy]our browser (runs|trains)\b", r"Python \1"),
+    (r",? in your browser\b", ""),
+)
+LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^()\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+#: Maths and inline code, where brackets and parentheses are not links.
+PROTECTED = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|`+[^`]*?`+", re.S)
+ADMONITION = re.compile(r'^(?P<kind>\?\?\?\+?|!!!)[ \t]+(?P<type>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
+
+
+class Part(NamedTuple):
+    kind: str  # "markdown" (prose), "code" (a pycell) or "explorable" (the fence's lines)
+    text: str
+    options: tuple = ()  # a pycell's options: ("manual",)
 
 
 def split(markdown):
-    """[(kind, text)] with kind "markdown" (prose), "code" (a pycell's code) or "explorable" (the
-    fence's lines), in page order.
+    """[Part(kind, text, options)], in page order.
 
     Prose is stripped of surrounding blank lines and empty stretches are left out; code is the
     block's lines as written (without the fences), ending with a newline.
@@ -50,7 +113,7 @@ def split(markdown):
     def flush():
         text = "\n".join(prose).strip("\n")
         if text.strip():
-            parts.append(("markdown", text + "\n"))
+            parts.append(Part("markdown", text + "\n"))
         prose.clear()
 
     lines = markdown.splitlines()
@@ -70,7 +133,7 @@ def split(markdown):
         if not opening["indent"] and words and words[0] in (FENCE_NAME, EXPLORABLE):
             flush()
             kind = "code" if words[0] == FENCE_NAME else "explorable"
-            parts.append((kind, "\n".join(lines[i + 1 : j]) + "\n"))
+            parts.append(Part(kind, "\n".join(lines[i + 1 : j]) + "\n", tuple(words[1:])))
         else:
             prose.extend(lines[i : j + 1])
         i = j + 1
@@ -78,8 +141,9 @@ def split(markdown):
     return parts
 
 
-def has_cells(markdown):
-    return any(kind == "code" for kind, _ in split(markdown))
+def has_cells(markdown, src_uri=None):
+    """True for a page that gets a notebook: one with cells, and not in WITHOUT_NOTEBOOK."""
+    return src_uri not in WITHOUT_NOTEBOOK and any(part.kind == "code" for part in split(markdown))
 
 
 def title_of(markdown, fallback):
@@ -95,38 +159,252 @@ def notebook_name(src_uri):
     return posixpath.splitext(src_uri)[0].replace("/", "-") + ".ipynb"
 
 
+def wheel_name(version):
+    return f"nndl-{version}-py3-none-any.whl"
+
+
+def wheel_url(site_url, version):
+    """Where the site publishes the engine's wheel: <site>/dist/nndl-<version>-py3-none-any.whl
+    (pip needs a wheel's own file name, version included)."""
+    return f"{_base(site_url)}{DIST}/{wheel_name(version)}"
+
+
+def install_code(url):
+    return f"%pip install --quiet {url}\n"
+
+
+def _base(site_url):
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
+def page_url(site_url, src_uri):
+    """The published address of a page: lessons/02-x.md → <site>/lessons/02-x/ (index.md → <site>)."""
+    path = posixpath.splitext(src_uri)[0]
+    if path == "index" or path.endswith("/index"):
+        path = path[: -len("index")]
+    else:
+        path += "/"
+    return _base(site_url) + path
+
+
 def _lines(text):
     return text.splitlines(keepends=True)
 
 
-def notebook(markdown, title, site_name):
-    """The page as a notebook (a dict ready for json.dumps), or None if it has no cells."""
-    parts = split(markdown)
-    if not any(kind == "code" for kind, _ in parts):
-        return None
-    origin = (
-        f"*This notebook is the page “{title}” of the course {site_name}.*\n"
-        "\n"
-        "To run its cells you need Python 3.12 with NumPy and the `nndl` package from this "
-        "course's repository: clone the repository and run `pip install .` in it. Images and "
-        "links to other pages of the course only work on the course's site.\n"
+# ==================================================================================================
+# The prose, for a notebook
+# ==================================================================================================
+
+
+def absolute_links(text, src_uri, site_url):
+    """Relative links and images of a page's prose → addresses on the published site."""
+
+    def replace(match, protected):
+        target = match["target"]
+        if any(start <= match.start("target") < end for start, end in protected):
+            return match[0]  # maths such as $a^{[l](i)}$, or code, that only looks like a link
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
+            return match[0]  # already absolute (https:, mailto:…)
+        path, hash_, fragment = target.partition("#")
+        if not path:
+            url = page_url(site_url, src_uri)
+        else:
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
+            url = page_url(site_url, resolved) if resolved.endswith(".md") else _base(site_url) + resolved
+        url += hash_ + fragment
+        return f"{match['bang']}[{match['text']}]({url}{match['title'] or ''})"
+
+    def change(prose):
+        protected = [match.span() for match in PROTECTED.finditer(prose)]
+        return LINK.sub(lambda match: replace(match, protected), prose)
+
+    return _outside_code(text, change)
+
+
+def _outside_code(text, change):
+    """Apply change() to the text outside fenced code blocks."""
+    out, prose = [], []
+    lines = text.splitlines(keepends=True)
+    i = 0
+
+    def flush():
+        out.append(change("".join(prose)))
+        prose.clear()
+
+    while i < len(lines):
+        opening = FENCE.match(lines[i].rstrip("\n"))
+        if not opening:
+            prose.append(lines[i])
+            i += 1
+            continue
+        flush()
+        fence = opening["fence"]
+        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j].rstrip("\n")):
+            j += 1
+        out.extend(lines[i : j + 1])
+        i = j + 1
+    flush()
+    return "".join(out)
+
+
+def fold_admonitions(text):
+    """Material's admonitions → HTML that Jupyter renders: ``??? success "Solution"`` (a
+    collapsible block) becomes ``<details><summary>Solution</summary> … </details>``, folded;
+    ``!!! note "Title"`` a quote whose first line is the title in bold."""
+    lines = text.splitlines()
+    out = []
+    i = 0
+    while i < len(lines):
+        match = ADMONITION.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        body, j = [], i + 1
+        while j < len(lines) and (not lines[j].strip() or lines[j].startswith(("    ", "\t"))):
+            body.append(lines[j][4:] if lines[j].startswith("    ") else lines[j].lstrip("\t"))
+            j += 1
+        while body and not body[-1].strip():
+            body.pop()
+            j -= 1
+        while body and not body[0].strip():
+            body.pop(0)
+        title = match["title"] if match["title"] is not None else match["type"].capitalize()
+        if match["kind"].startswith("???"):
+            opened = " open" if match["kind"] == "???+" else ""
+            out += [f"<details{opened}><summary>{escape(title)}</summary>", "", *body, "", "</details>"]
+        else:
+            out += [f"> **{title}**" if title else ">", ">", *(f"> {line}".rstrip() for line in body)]
+        i = j
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def phrase(pattern):
+    """A pattern of PHRASES as a regular expression: its spaces match line breaks too."""
+    return re.compile(pattern.replace(" ", r"\s+"))
+
+
+def rewrite_phrases(text, phrases=PHRASES):
+    for pattern, replacement in phrases:
+        text = phrase(pattern).sub(replacement, text)
+    return text
+
+
+def explorable_intro(text, action):
+    """The prose just before an explorable, for a notebook: its button is the cell's Run."""
+    if action:
+        text = re.sub(rf"\b[Pp]ress \*\*{re.escape(action)}\*\*", "run the cell below", text)
+    return rewrite_phrases(text, EXPLORABLE_PHRASES)
+
+
+def adapt_prose(text, src_uri, site_url):
+    return absolute_links(fold_admonitions(rewrite_phrases(text)), src_uri, site_url)
+
+
+def sections(parts):
+    """The parts grouped by the page's ## headings: [[Part, …], …] (the first group is what
+    comes before the first heading). A heading in the middle of prose splits that prose."""
+    groups = [[]]
+    for part in parts:
+        if part.kind != "markdown":
+            groups[-1].append(part)
+            continue
+        chunk = []
+        in_fence = None
+        for line in part.text.splitlines():
+            opening = FENCE.match(line)
+            if in_fence is None and opening:
+                in_fence = opening["fence"][0]
+            elif in_fence is not None and re.match(rf"^[ \t]*{re.escape(in_fence)}{{3,}}[ \t]*$", line):
+                in_fence = None
+            if in_fence is None and SECTION.match(line) and "".join(chunk).strip():
+                groups[-1].append(Part("markdown", "\n".join(chunk).strip("\n") + "\n"))
+                groups.append([])
+                chunk = []
+            elif in_fence is None and SECTION.match(line) and groups[-1]:
+                groups.append([])
+            chunk.append(line)
+        if "\n".join(chunk).strip():
+            groups[-1].append(Part("markdown", "\n".join(chunk).strip("\n") + "\n"))
+    return [group for group in groups if group]
+
+
+def browser_only(section):
+    return any(BROWSER_ONLY.search(part.text) for part in section)
+
+
+def replaced_section(section, src_uri, site_url):
+    """A section that needs the course's page: its heading, and where to find it."""
+    first = section[0].text.splitlines()[0] if section[0].kind == "markdown" else ""
+    match = SECTION.match(first)
+    heading = match["heading"] if match else ""
+    url = page_url(site_url, src_uri) + (f"#{slugify(heading, '-')}" if heading else "")
+    note = (
+        f"*This part of the lesson uses the training dashboard, which runs in the browser on "
+        f"[the course's page]({url}). The other cells of this notebook train the same models.*\n"
     )
-    cells = []
-    for kind, text in [("markdown", origin), *parts]:
-        metadata = {}
-        if kind == "explorable":
-            kind, text, metadata = "code", *explorable_cell(text)
-        cell = {
-            "id": f"cell-{len(cells) + 1}",
-            "cell_type": kind,
-            "metadata": metadata,
-            "source": _lines(text),
-        }
-        if kind == "code":
-            cell["execution_count"] = None
-            cell["outputs"] = []
-        cells.append(cell)
+    return Part("markdown", (f"{first}\n\n" if match else "") + note)
+
+
+# ==================================================================================================
+# The notebook
+# ==================================================================================================
+
+
+def notebook(markdown, title, site_name, src_uri="page.md", site_url="http://127.0.0.1:8000/",
+             version="0.1.0", repo_url=None):
+    """The page as a notebook (a dict ready for json.dumps), or None if it has none."""
+    if not has_cells(markdown, src_uri):
+        return None
+    parts = split(markdown)
+    kept = []
+    for section in sections(parts):
+        if browser_only(section):
+            kept.append(replaced_section(section, src_uri, site_url))
+        else:
+            kept.extend(section)
+
+    url = wheel_url(site_url, version)
+    origin = (
+        f"*This notebook is the page [“{title}”]({page_url(site_url, src_uri)}) of the course "
+        f"{site_name}.*\n"
+        "\n"
+        "Run the cells in order (or *Run All*). The first one installs the course's engine, the "
+        "Python package `nndl` (it needs Python 3.12 or newer and brings NumPy), from the "
+        "course's site"
+    )
+    if repo_url:
+        origin += f"; `pip install git+{repo_url}` installs it from the repository"
+    origin += (
+        ". A cell tagged `raises-exception` fails on purpose, or is a slow demonstration: "
+        "*Run All* goes on past it.\n"
+    )
+    cells = [_cell("markdown", origin), _cell("code", install_code(url), {"nndl": {"install": True}})]
+    for n, part in enumerate(kept):
+        if part.kind == "markdown":
+            text = adapt_prose(part.text, src_uri, site_url)
+            following = kept[n + 1] if n + 1 < len(kept) else None
+            if following is not None and following.kind == "explorable":
+                text = explorable_intro(text, _explorable(following.text)[0].action)
+            cells.append(_cell("markdown", text))
+        elif part.kind == "explorable":
+            cells.append(_cell("code", *explorable_cell(part.text)))
+        else:
+            metadata = {"tags": [RAISES]} if "manual" in part.options else {}
+            cells.append(_cell("code", part.text, metadata))
+    for n, cell in enumerate(cells, 1):
+        cell["id"] = f"cell-{n}"
     return {"nbformat": 4, "nbformat_minor": 5, "metadata": METADATA, "cells": cells}
+
+
+def _cell(kind, text, metadata=None):
+    cell = {"id": "", "cell_type": kind, "metadata": metadata or {}, "source": _lines(text)}
+    if kind == "code":
+        cell["execution_count"] = None
+        cell["outputs"] = []
+    return cell
 
 
 def _explorables_hook():
@@ -139,17 +417,46 @@ def _explorables_hook():
     return module
 
 
+def _explorable(fence):
+    """(the Explorable, its values) named by an ```explorable fence."""
+    from nndl import explorables
+
+    name, texts = _explorables_hook().parse(fence)
+    explorable = explorables.get(name)
+    return explorable, explorable.parse(texts)
+
+
+def _describe(control):
+    if control.kind == "choice":
+        return f"{control.label}: " + ", ".join(repr(value) for value in control.values)
+    if control.kind == "text":
+        return f"{control.label}" + (f" ({control.hint})" if control.hint else "")
+    show = lambda x: f"{x:g}" if isinstance(x, float) else str(x)  # noqa: E731
+    return f"{control.label}: {show(control.min)} to {show(control.max)}"
+
+
 def explorable_cell(fence):
-    """(code, metadata) of the code cell that stands for an ```explorable fence."""
-    name, values = _explorables_hook().parse(fence)
-    arguments = f"{name!r}, {values!r}" if values else repr(name)
+    """(code, metadata) of the code cell that stands for an ```explorable fence: every input with
+    its value (the fence's, or the default) and, in a comment, what it may be."""
+    explorable, values = _explorable(fence)
+    inputs = "".join(
+        f"    {control.name!r}: {values[control.name]!r},  # {_describe(control)}\n"
+        for control in explorable.controls
+    )
+    what = "press its button" if explorable.action else "change an input"
     code = (
-        f"# The explorable {name!r} of the course's page: change the values and run again.\n"
+        f"# {explorable.title}: on the course's page you {what}; here, change the values and run\n"
+        "# the cell again.\n"
         "from nndl.explorables import render\n"
         "\n"
-        f"render({arguments})\n"
+        + (f"render({explorable.name!r}, {{\n{inputs}}})\n" if inputs else f"render({explorable.name!r})\n")
     )
-    return code, {"nndl": {"explorable": name}}
+    return code, {"nndl": {"explorable": explorable.name}}
+
+
+# ==================================================================================================
+# The site
+# ==================================================================================================
 
 
 def button(src_uri):
@@ -161,8 +468,8 @@ def button(src_uri):
 
 
 def with_button(markdown, src_uri):
-    """The page's Markdown with the button under its title (or at the top), if it has cells."""
-    if not has_cells(markdown):
+    """The page's Markdown with the button under its title (or at the top), if it has a notebook."""
+    if not has_cells(markdown, src_uri):
         return markdown
     lines = markdown.splitlines(keepends=True)
     first = next((n for n, line in enumerate(lines) if line.strip()), None)
@@ -173,11 +480,42 @@ def with_button(markdown, src_uri):
     return head + "\n" + button(src_uri) + "\n\n" + "".join(lines[at:])
 
 
+def project_version(root):
+    with open(Path(root) / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["version"]
+
+
+def repository_url():
+    """The repository's address, from NNDL_REPO_URL (the Pages workflow sets it), or None."""
+    url = os.environ.get("NNDL_REPO_URL", "").strip().rstrip("/")
+    return url or None
+
+
+def footer(repo_url):
+    """The footer's line: the licence, and the repository when its address is known."""
+    text = "The course and its engine <code>nndl</code> are free software under the MIT licence"
+    if repo_url:
+        link = escape(repo_url, quote=True)
+        text += f": source at <a href=\"{link}\">{escape(repo_url)}</a>"
+    return text + "."
+
+
+def _root(config):
+    return Path(config.config_file_path).parent
+
+
+def on_config(config):
+    config.copyright = footer(repository_url())
+    return config
+
+
 def on_files(files, config):
+    version = project_version(_root(config))
     for file in list(files.documentation_pages()):
         source = file.content_string
         title = title_of(source, posixpath.basename(file.src_uri))
-        book = notebook(source, title, config.site_name)
+        book = notebook(source, title, config.site_name, file.src_uri, config.site_url,
+                        version, repository_url())
         if book is None:
             continue
         content = json.dumps(book, indent=1, ensure_ascii=False) + "\n"
@@ -188,3 +526,17 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     return with_button(markdown, page.file.src_uri)
+
+
+def on_post_build(config):
+    """Publish the engine's wheel at dist/, where the notebooks' first cell installs it from."""
+    root = _root(config)
+    name = wheel_name(project_version(root))
+    wheel = root / RUNTIME / name
+    if not wheel.is_file():
+        log.warning("%s is missing, so the notebooks cannot install the engine: build it with "
+                    "`make site`", (Path(RUNTIME) / name).as_posix())
+        return
+    destination = Path(config.site_dir) / DIST
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(wheel, destination / name)

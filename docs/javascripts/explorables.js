@@ -25,10 +25,11 @@ export function mountExplorables(page) {
 /** The Python that renders `name` with `values` (a dict of strings and numbers). */
 export function renderCode(name, values) {
   // A JSON text is also a valid Python string literal (same escapes), so it can be pasted in.
+  // for_page(): the view with its data (application/json), which a notebook's view leaves out.
   return [
     "import json as _json",
     "from nndl.explorables import render as _render",
-    `_render(${JSON.stringify(name)}, _json.loads(${JSON.stringify(JSON.stringify(values))}))`,
+    `_render(${JSON.stringify(name)}, _json.loads(${JSON.stringify(JSON.stringify(values))})).for_page()`,
   ].join("\n");
 }
 

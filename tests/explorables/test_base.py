@@ -57,10 +57,18 @@ def test_choices_and_texts():
 
 def test_a_view_shows_as_its_drawing_and_carries_json_ready_data():
     view = View("<svg/>", "J = 33", {"J": np.float64(33.0), "grads": np.array([3, 6]), "bad": float("inf")})
-    bundle = mime_bundle(view)
+    # In Jupyter: the drawing and the summary only. JupyterLab ranks application/json above
+    # text/html, so data in the bundle would be shown as a tree instead of the drawing.
+    assert mime_bundle(view) == {"text/html": "<svg/>", "text/plain": "J = 33"}
+    assert view._repr_mimebundle_(include=None, exclude=None) == mime_bundle(view)
+    assert view._repr_mimebundle_(exclude=["text/html"]) == {"text/plain": "J = 33"}
+    # The course's pages ask for the data too.
+    assert json.loads(view.json()) == {"J": 33.0, "grads": [3, 6], "bad": None}
+    bundle = mime_bundle(view.for_page())
     assert bundle["text/html"] == "<svg/>" and bundle["text/plain"] == "J = 33"
-    assert json.loads(bundle["application/json"]) == {"J": 33.0, "grads": [3, 6], "bad": None}
-    assert repr(view) == "J = 33"
+    assert json.loads(bundle["application/json"]) == json.loads(view.json())
+    assert view._repr_mimebundle_(include=["application/json"]) == {"application/json": view.json()}
+    assert repr(view) == "J = 33" == repr(view.for_page())
 
 
 @pytest.fixture
@@ -114,4 +122,4 @@ def test_every_registered_explorable_renders_its_defaults_and_initial_view():
         for initial in (True, False) if not explorable.action else (True,):
             view = explorables.render(name, initial=initial)
             assert isinstance(view, View) and view.summary.strip(), name
-            json.loads(view._repr_mimebundle_()["application/json"])
+            json.loads(view.json())

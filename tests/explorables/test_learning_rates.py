@@ -67,7 +67,7 @@ def test_a_good_rate_falls_a_tiny_one_crawls_and_a_huge_one_diverges():
     check_drawing(view.html)
     assert "α = 20 (diverged)" in view.html  # the plot's legend says it too
     assert view.html.count("nndl-series-") >= 2 * 3  # three curves, each in the legend too
-    json.loads(view._repr_mimebundle_()["application/json"])
+    json.loads(view.json())
 
 
 def test_rates_that_overshoot_are_described():

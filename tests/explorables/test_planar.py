@@ -29,7 +29,7 @@ def test_on_the_flower_the_network_beats_logistic_regression():
     assert view.data["network"]["cost"] < view.data["logistic"]["cost"]
     assert f"classifies {round(100 * lr)} % of the 400 points" in view.summary
     assert f"curved boundary and gets {round(100 * nn)} %" in view.summary
-    json.loads(view._repr_mimebundle_()["application/json"])
+    json.loads(view.json())
 
 
 def test_the_drawing_is_two_small_accessible_panels():

@@ -55,7 +55,7 @@ def test_the_view_says_which_units_are_equal():
     svgs = check_svgs(view.html)
     assert len(svgs) == 2
     assert "all 4 rows equal" in view.html and "the 4 rows differ" in view.html
-    json.dumps(json.loads(view._repr_mimebundle_()["application/json"]))  # JSON-ready data
+    json.dumps(json.loads(view.json()))  # JSON-ready data
 
 
 def test_the_view_at_the_start_and_with_tanh():
