@@ -1,10 +1,17 @@
 # nndl: build, serve and test the course. Every target does its own set-up on a fresh machine.
-#   make test    all tests: actionlint on the Pages workflow; the engine and the lessons' cells on
-#                CPython 3.12 + NumPy 2.0.2 (with coverage of py_src); the same tests inside
-#                Pyodide under Node.js (both pass counts printed and compared); then the built
-#                site in Chromium
+#
+#   make check   the inner loop, seconds (~15 s): the engine's and exercises' unit tests on
+#                CPython, without the lessons' cells, the trainings or coverage (pytest -m "not slow")
+#   make test    all tests (~25 min on a 2-core machine): actionlint on the Pages workflow; the
+#                engine and the lessons' cells on CPython 3.12 + NumPy 2.0.2 with coverage
+#                (test-engine, ~4 min); the same tests inside Pyodide under Node.js (test-pyodide,
+#                ~5 min; both pass counts compared); then the built site (test-site) in Chromium,
+#                Firefox and WebKit, and its notebooks in a Jupyter kernel
 #   make serve   build the site and serve it at http://127.0.0.1:8000/
-#   make bench   the course's speed in Chromium against native CPython: a table, build/bench.json
+#   make bench   the course's speed in the browsers against native CPython: a table, build/bench.json
+#
+# pytest markers: `slow` marks what trains a model or runs every cell of a page; add
+# PYTEST_ARGS='-m "not slow"' to a test target to leave those out.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,6 +24,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help venv test test-engine runtime test-pyodide site serve test-site clean
 
 help:
+	@echo "make check  - the engine's unit tests, in seconds (the inner loop)"
 	@echo "make test   - run all tests (sets everything up on a fresh machine)"
 	@echo "make serve  - build the site and serve it at http://127.0.0.1:8000/"
 	@echo "make bench  - time start-up and training in Chromium against native CPython"
@@ -36,13 +44,19 @@ venv: $(STAMP)
 
 test: lint-workflows test-engine test-pyodide test-counts test-site
 
+PYTEST_ARGS ?=
+
+.PHONY: check
+check: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest tests -p no:playwright -q -m "not slow" $(PYTEST_ARGS)
+
 # The JUnit file lets test-counts compare CPython's count with Pyodide's. pytest-playwright is
 # not loaded here: its `page` fixture would rename the lesson tests, whose parameter is a page.
 # One OpenBLAS thread: the course's products are small enough that a second thread gains little
 # natively, and on a busy 2-core machine threads fighting for cores made them many times slower.
 test-engine: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest tests -p no:playwright --junitxml=$(TEST_RESULTS)/cpython.xml \
-	  --cov=nndl --cov-report=term-missing --cov-fail-under=95
+	  --cov=nndl --cov-report=term-missing --cov-fail-under=95 $(PYTEST_ARGS)
 
 # --- The in-browser runtime: build/runtime/ (Pyodide core, NumPy, the nndl wheel, the site lock) ---
 #   make runtime        build/runtime/, copied verbatim into the site as site/pyodide/
@@ -148,7 +162,7 @@ browsers:
 	scripts/install-browsers
 
 test-site: site browsers
-	$(PY) -m pytest site_tests
+	$(PY) -m pytest site_tests $(PYTEST_ARGS)
 
 # --- The benchmark (not a test): scripts/bench.py, on a private copy of site/ ---
 #   make bench   start-up (cold, warm, next page), the two trainings and the vectorization race,

@@ -235,6 +235,7 @@ def test_the_page_downloads_as_its_notebook_of_its_cells(name, open_page, page):
     check_notebook(page, name, url, len(cells))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PAGES)
 def test_every_cell_of_the_page_runs_with_the_outputs_the_lesson_promises(name, reader):
     parsed = harness.load(name)

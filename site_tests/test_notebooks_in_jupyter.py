@@ -24,6 +24,8 @@ import pytest
 
 from conftest import ROOT, SESSION_REPORT, SITE
 
+pytestmark = pytest.mark.slow
+
 REQUIREMENTS = ROOT / "requirements" / "notebooks.txt"
 RUNNER = Path(__file__).with_name("run_notebooks.py")
 NOTEBOOKS = sorted((SITE / "notebooks").glob("*.ipynb"))

@@ -99,6 +99,7 @@ def course_models(sample):
     return d, history, deep_train, deep_test
 
 
+@pytest.mark.slow
 def test_the_deep_network_beats_logistic_regression_on_the_test_set(course_models):
     d, history, deep_train, deep_test = course_models
     # logistic regression learns the training set by heart but generalizes poorly
@@ -222,6 +223,7 @@ def test_planar_flower_is_seeded_without_global_state():
     assert not np.allclose(X1, X3)
 
 
+@pytest.mark.slow
 def test_planar_flower_defeats_a_line_but_not_one_hidden_layer():
     X, Y = data.load_planar_dataset()
     assert _linear_accuracy(X, Y) < 60
@@ -238,6 +240,7 @@ def test_xor_dataset_labels_opposite_quadrants():
     assert 0 < np.abs(noisy - X).max() < 1.0
 
 
+@pytest.mark.slow
 def test_xor_dataset_defeats_a_line_but_not_one_hidden_layer():
     X, Y = data.load_xor_dataset()
     assert _linear_accuracy(X, Y) < 65

@@ -170,6 +170,7 @@ def test_calling_backward_twice_gives_the_same_gradients():
 # ---- Long graphs: backward is a loop, not a recursion ----
 
 
+@pytest.mark.slow
 def test_backward_through_a_chain_of_100000_nodes():
     n = 100_001  # odd: y = −x after n negations, so dy/dx = −1
     assert n > 10 * sys.getrecursionlimit()

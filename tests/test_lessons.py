@@ -325,6 +325,7 @@ PAGE_CHECKS = {
 # ---- The tests ----
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_page_cells_run(page):
     parsed = load(page)

@@ -185,6 +185,7 @@ def form_value(control):
 FUZZED = ["computation-graph", "activation-explorer", "dimension-calculator"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", FUZZED)
 @given(data=st.data())
 @settings(max_examples=25)
