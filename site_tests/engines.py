@@ -56,20 +56,17 @@ PACKAGES = {
 }
 WINDOW = (1280, 900)
 
-#: How each engine's own switches take a feature away, as a reader's browser may lack it.
-#: Chromium: command-line flags of V8 and Blink; Firefox: preferences; WebKit: JavaScriptCore's
-#: options, read from the environment of the web process.
+#: How an engine's own switches take something away, as a reader's browser may lack it (where
+#: the engine has such a switch; the site's own switch, ?nndl-without=, works in every engine).
+#: Chromium: command-line flags of V8 and Blink; Firefox: preferences.
 FEATURE_SWITCHES = {
-    "wasm-simd": {
-        "chromium": {"args": ["--js-flags=--no-experimental-wasm-simd --no-wasm-simd"]},
-        "firefox": {"prefs": {"javascript.options.wasm_simd": False}},
-        "webkit": {"env": {"JSC_useWebAssemblySIMD": "0"}},
-    },
-    "storage": {
-        "firefox": {"prefs": {"dom.storage.enabled": False}},
-    },
-    "cache-storage": {
-        "firefox": {"prefs": {"dom.caches.enabled": False, "dom.serviceWorkers.enabled": False}},
+    # WebAssembly memory of 1 GB at most (16384 pages of 64 KiB), as on a phone, not 4 GB.
+    "low-memory": {"chromium": {"args": ["--js-flags=--wasm-max-mem-pages=16384"]}},
+    # localStorage refused (site data blocked): window.localStorage is null.
+    "local-storage": {"firefox": {"prefs": {"dom.storage.enabled": False}}},
+    # No service workers and no Cache Storage, as in a private window.
+    "service-worker": {
+        "firefox": {"prefs": {"dom.serviceWorkers.enabled": False, "dom.caches.enabled": False}},
     },
 }
 
@@ -159,6 +156,8 @@ class ChromiumTab(Tab):
 
 
 class Chromium:
+    name = "chromium"
+
     def __init__(self, playwright):
         self.playwright = playwright
         self.shared = None
@@ -321,6 +320,8 @@ class FirefoxTab(Tab):
 
 
 class Firefox:
+    name = "firefox"
+
     def open_tab(self, features_off=()):
         return FirefoxTab(features_off)
 
@@ -425,6 +426,8 @@ class WebKitTab(Tab):
 class WebKit:
     """WebKitGTK needs a display: an Xvfb of its own unless DISPLAY is set."""
 
+    name = "webkit"
+
     def __init__(self):
         self.xvfb = None
         self.display = os.environ.get("DISPLAY")
@@ -460,6 +463,10 @@ def switches(feature, engine):
         return FEATURE_SWITCHES[feature][engine]
     except KeyError:
         raise EngineError(f"{engine} has no switch for {feature!r}") from None
+
+
+def has_switch(feature, engine):
+    return engine in FEATURE_SWITCHES.get(feature, {})
 
 
 def missing(engine):

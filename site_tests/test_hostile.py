@@ -104,7 +104,7 @@ def test_asking_for_more_memory_than_the_browser_gives_is_explained(open_page, p
     cells[3].set_code("big = [np.zeros((14_000, 14_000)) for _ in range(3)]")
     output = cells[3].run_and_wait("error")
     assert "MemoryError: Unable to allocate" in output
-    expect(notices(cells[3])).to_contain_text("Python ran out of memory. In the browser it may use at most 4 GB")
+    expect(notices(cells[3])).to_contain_text("Python ran out of memory. This browser lets it use at most 4.0 GB")
 
     # Really exhausting it: 100 MB at a time, until the browser says no.
     cells[4].set_code("blocks = []\nwhile True:\n    blocks.append(bytearray(10**8))")

@@ -55,11 +55,12 @@ _KEEP_PENDING = 200_000
 
 #: Hints shown under a traceback, for errors whose message does not say what to do about them.
 MEMORY_HINT = (
-    "Python ran out of memory. In the browser it may use at most 4 GB, however much memory this "
-    "computer has, and everything the cells of the page keep in variables counts. Use smaller "
-    "arrays, or free big ones you no longer need with del (for example del x); reloading the page "
-    "starts afresh."
+    "Python ran out of memory. {limit}, however much memory this computer has, and everything "
+    "the cells of the page keep in variables counts. Use smaller arrays, or free big ones you no "
+    "longer need with del (for example del x); reloading the page starts afresh."
 )
+#: The limit, when the browser's own cannot be read: what WebAssembly allows any browser.
+ANY_BROWSER_LIMIT = "In the browser it may use at most 4 GB"
 TOO_BIG_HINT = (
     "That array is larger than NumPy in the browser can make: one array may take at most 2 GB "
     "(and all of Python 4 GB), however much memory this computer has. Each float64 number takes "
@@ -211,10 +212,31 @@ def _forget_shown_warnings(namespace):
 def _hint(exc):
     """Advice for a learner about ``exc``, or None when its own message says enough."""
     if isinstance(exc, MemoryError):  # NumPy's _ArrayMemoryError too
-        return MEMORY_HINT
+        return MEMORY_HINT.format(limit=_memory_limit())
     if isinstance(exc, ValueError) and str(exc).startswith("array is too big"):
         return TOO_BIG_HINT  # NumPy: more bytes than a 32-bit size can count
     return None
+
+
+def _memory_limit():
+    """Words for the most memory this browser lets Python use: 4 GB at most, which WebAssembly
+    allows, but some browsers give less (phones, or a browser told so). Found by asking the
+    browser for fresh WebAssembly memories of growing sizes (reserved, never filled)."""
+    try:
+        from js import Object, WebAssembly  # only in the browser
+        from pyodide.ffi import to_js
+    except ImportError:
+        return ANY_BROWSER_LIMIT
+    descriptor = to_js({"initial": 0, "maximum": 65536}, dict_converter=Object.fromEntries)
+    low, high = 0, 65536  # pages of 64 KiB, up to 4 GB
+    while low < high:
+        pages = (low + high + 1) // 2
+        try:
+            WebAssembly.Memory.new(descriptor).grow(pages)
+            low = pages
+        except Exception:  # a RangeError of the browser: more than it gives
+            high = pages - 1
+    return f"This browser lets it use at most {low * 65536 / 2**30:.1f} GB"
 
 
 def _no_input(prompt=""):

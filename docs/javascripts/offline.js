@@ -17,11 +17,15 @@
 // The reader's edits and progress (localStorage) are not the worker's business: nothing here
 // touches them.
 
+import { without } from "./features.js";
 import { h } from "./output.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
 
 const WORKER_URL = new URL("sw.js", SITE_ROOT);
-const supported = "serviceWorker" in navigator && window.isSecureContext;
+// A private window may have neither service workers nor Cache Storage: the site then works
+// online as before, and the control says that this window cannot keep the course.
+const supported = !without("service-worker") && "serviceWorker" in navigator && "caches" in window &&
+  window.isSecureContext;
 let registration = null; // a promise of the active registration, once registering has begun
 const remembered = new Set(); // URLs this page has already asked the worker to keep
 
@@ -129,8 +133,9 @@ class OfflineControl {
     let summary = "";
     let detail = "";
     if (state === "unsupported") {
-      summary = "This browser cannot keep the course for offline use here: it needs service " +
-        "workers, on an https:// address (or a local one).";
+      summary = "This browser cannot keep the course for offline use here (a private window " +
+        "often cannot): it needs service workers and Cache Storage, on an https:// address (or " +
+        "a local one). Everything works online as usual.";
     } else if (state === "checking") {
       summary = "Checking what this browser has saved…";
     } else if (status) {

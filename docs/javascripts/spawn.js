@@ -4,6 +4,7 @@
 // Everything is located relative to this module's own URL (site/assets/nndl/…), so the site
 // works under any base path: the worker is ./worker.js, the runtime is <site root>/pyodide/.
 
+import { without, withoutFeatures } from "./features.js";
 import { message } from "./protocol.js";
 
 export const SITE_ROOT = new URL("../../", import.meta.url);
@@ -15,19 +16,34 @@ export function canInterrupt() {
   return Boolean(self.crossOriginIsolated) && typeof SharedArrayBuffer === "function";
 }
 
+/** Why Python cannot start in a browser without module workers, in words for the reader. */
+export const NO_MODULE_WORKERS =
+  "this browser cannot start the worker that runs Python (it lacks module workers, which Safari " +
+  "has from version 15, Firefox from 114 and Chrome from 80). The lesson, its pictures and " +
+  "explorables' first views still work; a newer browser runs the cells";
+
 /** Create the worker and ask it to start Python. What it says before someone listens is kept:
  *  returns { worker, interrupt, early }, early being the [kind, event] pairs received so far
  *  ("message" or "error"), in order, for the owner to replay when it takes over. */
 export function spawnWorker() {
   const interrupt = canInterrupt() ? new Uint8Array(new SharedArrayBuffer(1)) : null;
-  const worker = new Worker(WORKER_URL, { type: "module", name: "nndl-python" });
   const early = [];
+  // A browser without module workers never reads the option `type`, and would start worker.js
+  // (an ES module) as a classic script, which fails; it is told so instead.
+  let module = false;
+  const options = { get type() { module = !without("module-workers"); return "module"; }, name: "nndl-python" };
+  const worker = new Worker(WORKER_URL, options);
+  if (!module) {
+    worker.terminate();
+    return { worker: null, interrupt, early: [["unsupported", NO_MODULE_WORKERS]] };
+  }
   worker.onmessage = (event) => early.push(["message", event]);
   worker.onerror = (event) => {
     event.preventDefault();
     early.push(["error", event]);
   };
-  worker.postMessage(message("init", { runtimeURL: RUNTIME_URL, interruptBuffer: interrupt }));
+  const fields = { runtimeURL: RUNTIME_URL, interruptBuffer: interrupt, without: withoutFeatures() };
+  worker.postMessage(message("init", fields));
   return { worker, interrupt, early };
 }
 

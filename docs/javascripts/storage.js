@@ -10,7 +10,16 @@
 // different cells in the two tabs are all kept; for the same cell, the edit typed last is saved,
 // and neither tab replaces the text under its reader's cursor with the other's.
 
+import { without } from "./features.js";
+
 const PREFIX = "nndl.edits:";
+
+/** The page's localStorage. Using it throws when the browser refuses it (site data blocked,
+ *  storage full), or when the page was asked to do without it (features.js). */
+function local() {
+  if (without("local-storage")) throw new DOMException("localStorage is switched off", "SecurityError");
+  return localStorage;
+}
 
 /** A short, stable fingerprint of a string (cyrb53). */
 export function fingerprint(text) {
@@ -33,7 +42,7 @@ export class EditStore {
 
   read() {
     try {
-      const data = JSON.parse(localStorage.getItem(this.key) || "{}");
+      const data = JSON.parse(local().getItem(this.key) || "{}");
       return data && typeof data === "object" ? data : {};
     } catch {
       return {}; // storage disabled, or an entry this page cannot read: start afresh
@@ -45,8 +54,8 @@ export class EditStore {
     const data = this.read();
     change(data);
     try {
-      if (Object.keys(data).length) localStorage.setItem(this.key, JSON.stringify(data));
-      else localStorage.removeItem(this.key);
+      if (Object.keys(data).length) local().setItem(this.key, JSON.stringify(data));
+      else local().removeItem(this.key);
       return true;
     } catch {
       return false;
@@ -88,7 +97,7 @@ export class EditStore {
 /** The parsed JSON stored under key, or null (nothing stored, unreadable, or no storage). */
 export function readJSON(key) {
   try {
-    const text = localStorage.getItem(key);
+    const text = local().getItem(key);
     return text === null ? null : JSON.parse(text);
   } catch {
     return null;
@@ -98,7 +107,7 @@ export function readJSON(key) {
 /** Store value as JSON under key; false when the browser refused. */
 export function writeJSON(key, value) {
   try {
-    localStorage.setItem(key, JSON.stringify(value));
+    local().setItem(key, JSON.stringify(value));
     return true;
   } catch {
     return false;
@@ -108,7 +117,7 @@ export function writeJSON(key, value) {
 /** Forget key; false when the browser refused. */
 export function removeKey(key) {
   try {
-    localStorage.removeItem(key);
+    local().removeItem(key);
     return true;
   } catch {
     return false;
@@ -119,8 +128,8 @@ export function removeKey(key) {
 export function storageWorks() {
   const probe = "nndl.probe";
   try {
-    localStorage.setItem(probe, "1");
-    localStorage.removeItem(probe);
+    local().setItem(probe, "1");
+    local().removeItem(probe);
     return true;
   } catch {
     return false;

@@ -58,7 +58,7 @@ self.onmessage = ({ data }) => {
   }
 };
 
-async function start({ runtimeURL, interruptBuffer: buffer }) {
+async function start({ runtimeURL, interruptBuffer: buffer, without }) {
   const t0 = performance.now();
   watchDownloads(runtimeURL);
   startDownloads(runtimeURL);
@@ -69,7 +69,7 @@ async function start({ runtimeURL, interruptBuffer: buffer }) {
     pyodide.setInterruptBuffer(buffer);
   }
   await loadEngine();
-  installKernel();
+  installKernel(without);
   runner = installRunner();
   await interpreterChecked;
   const versions = pyodide.runPython(
@@ -340,9 +340,10 @@ async function loadEngine() {
 
 /** Put the kernel where nndl.matmul finds it: Python opens it with ctypes, as a shared library
  *  that works in Python's own memory. A browser without WebAssembly SIMD (Safari before 16.4)
- *  cannot compile it; training then takes the slower OpenBLAS route. */
-function installKernel() {
-  if (!WebAssembly.validate(KERNEL)) {
+ *  cannot compile it (or the page was asked to do without it: features.js); training then takes
+ *  the slower OpenBLAS route, or NumPy's own product when OpenBLAS cannot be had. */
+function installKernel(without) {
+  if (without.includes("wasm-simd") || !WebAssembly.validate(KERNEL)) {
     console.warn("nndl: this browser has no WebAssembly SIMD; matrix products take the slower route");
     return;
   }

@@ -1,0 +1,23 @@
+// What this browser offers the site is detected where it is used, never assumed from the
+// browser's name: WebAssembly SIMD (the matrix-product kernel; worker.js), module workers (the
+// Python worker; spawn.js), service workers and Cache Storage (offline use; offline.js) and
+// localStorage (edits and progress; storage.js). Each has a fallback that keeps the page working.
+//
+// A visit can also be told to do without a feature, to see (and to test) that fallback in any
+// browser: add ?nndl-without=<name>,<name>… to a page's address. The names are FEATURES' keys.
+
+export const FEATURES = Object.freeze({
+  "wasm-simd": "WebAssembly SIMD (the fast matrix products of training)",
+  "module-workers": "module workers (the worker that runs Python)",
+  "service-worker": "service workers and Cache Storage (offline use)",
+  "local-storage": "localStorage (your edits and progress)",
+});
+
+/** The features this visit was asked to do without (the page address's nndl-without). */
+export function withoutFeatures(address = self.location.href) {
+  const asked = new URL(address).searchParams.get("nndl-without") ?? "";
+  return asked.split(",").filter((name) => Object.hasOwn(FEATURES, name));
+}
+
+/** True when this visit was asked to do without the feature. */
+export const without = (name) => withoutFeatures().includes(name);
