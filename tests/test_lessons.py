@@ -727,3 +727,20 @@ def test_check_figures_names_the_figure_the_cells_contradict(tmp_path, monkeypat
 def test_lessons_that_report_results_check_their_figures():
     for page, least in (("lessons/06-shallow-networks.md", 3), ("lessons/13-training-on-images.md", 15)):
         assert len(lessons_hook.figures((DOCS / page).read_text(encoding="utf-8"))) >= least, page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_malformed_checked_figure_reaches_the_page(page):
+    """A marker the hook does not recognise (a colon missing, a line break inside) would show
+    its braces on the page."""
+    rendered = lessons_hook.render((DOCS / page).read_text(encoding="utf-8"))
+    opening = re.compile(r"\{\{[^{}\n]{0,40}?:")  # "{{93.8 %:" (TeX has {{ too, never "{{…:")
+    left = [f"{page}:{n}: {line.strip()!r}" for n, line in lessons_hook.prose_lines(rendered)
+            if opening.search(line)]
+    assert not left, "\n".join(left)
+
+
+def test_the_malformed_marker_pattern():
+    pattern = re.compile(r"\{\{[^{}\n]{0,40}?:")
+    assert pattern.search("reaches {{93.8 %: accuracy")  # its end on the next line
+    assert not pattern.search(r"\frac{1}{1 + e^{-z}}, \sum_{\text{rows}} dZ^{[2]}")
