@@ -744,3 +744,12 @@ def test_the_malformed_marker_pattern():
     pattern = re.compile(r"\{\{[^{}\n]{0,40}?:")
     assert pattern.search("reaches {{93.8 %: accuracy")  # its end on the next line
     assert not pattern.search(r"\frac{1}{1 + e^{-z}}, \sum_{\text{rows}} dZ^{[2]}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_control_character_hides_in_a_page(page):
+    """A "\\alpha" written through a Python string becomes BEL + "lpha", which KaTeX cannot read."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    found = [f"{page}:{text.count(chr(10), 0, i) + 1}: {text[i]!r}"
+             for i in range(len(text)) if ord(text[i]) < 32 and text[i] not in "\n\t"]
+    assert not found, "\n".join(found)
