@@ -323,7 +323,9 @@ def check_vectorization(run):
     assert errors and all(isinstance(e, ValueError) for e in errors)
     assert any("rank-1" in str(e) for e in errors)  # the engine explains the rank-1 mistake
     costs = ns["costs"]
-    assert costs[-1] < costs[0]
+    # "The cost goes down steadily", and lesson 13 says that with this α = 0.002 it goes down
+    # from the first step, where the course's 0.005 zig-zags.
+    assert all(later < earlier for earlier, later in zip(costs, costs[1:]))
     assert plots_shown(run)
 
 
