@@ -248,3 +248,54 @@ def test_warnings_show_kind_and_message_and_again_in_every_run(runner):
         assert first.startswith("Cell 3, line 3: TrainingDivergedWarning: Training diverged at iteration 2")
         assert "Try a smaller learning rate, for example α = 1." in first
         assert second == "UserWarning: inside a library"  # not the library's file the reader did not write
+
+
+# ---- A matrix product whose shapes do not match, in the course's notation ----
+
+
+@pytest.mark.parametrize(
+    "product",
+    ["Z = W @ X", "Z = np.dot(W, X)", "Z = np.matmul(W, X)", "Z = W.dot(X)", "Z = W @ X + b"],
+)
+def test_a_mismatched_product_is_explained_with_the_cells_own_names(runner, product):
+    run(runner, "import numpy as np\nW = np.ones((3, 4))\nX = np.ones((3, 4))\nb = 0", cell=1)
+    ending = run(runner, f"m = 4\n{product}", cell=2)
+    expected = "W is (3, 4) and X is (3, 4): its 4 columns need 4 rows in X, but X has 3"
+    assert ending["ename"] == "ValueError" and ending["line"] == 2
+    assert ending["evalue"] == expected
+    assert ending["traceback"].splitlines()[-1] == f"ValueError: {expected}"
+    assert "gufunc" not in ending["traceback"] and "not aligned" not in ending["traceback"]
+    # NumPy's own words are kept in the hint, after the rule in the course's terms.
+    assert ending["hint"].startswith("In a matrix product A @ B (or np.dot(A, B))")
+    assert "(n, k) @ (k, m) gives (n, m)" in ending["hint"]
+    assert ("gufunc" in ending["hint"]) or ("not aligned" in ending["hint"])
+
+
+def test_the_names_come_from_the_failing_line_even_inside_a_function(runner):
+    run(runner, "import numpy as np\ndef layer(W, A_prev):\n    return W @ A_prev\n", cell=1)
+    ending = run(runner, "params = {'W1': np.ones((5, 2))}\nlayer(params['W1'], np.ones((3, 7)))",
+                 cell=2)
+    assert ending["evalue"] == (
+        "W is (5, 2) and A_prev is (3, 7): its 2 columns need 2 rows in A_prev, but A_prev has 3"
+    )
+    ending = run(runner, "params['W1'] @ np.ones((3, 7)).T", cell=3)
+    assert ending["evalue"] == (  # the right factor is a call: not re-run, NumPy's sizes are used
+        "the left matrix has 2 columns, which need 2 rows in the right one, but it has 7"
+    )
+
+
+def test_a_rank_1_operand_is_named_as_such(runner):
+    ending = run(runner, "import numpy as np\nW = np.ones((3, 4))\nv = np.ones(3)\nW @ v", cell=1)
+    assert ending["evalue"].startswith("W is (3, 4) and v is (3,): its 4 columns need 4 rows in v")
+    assert "rank-1 array" in ending["evalue"]
+
+
+def test_other_errors_keep_numpys_message(runner):
+    ending = run(runner, "import numpy as np\nnp.ones((3, 4)) + np.ones((2, 1))", cell=1)
+    assert ending["evalue"].startswith("operands could not be broadcast together")
+    assert "hint" not in ending
+    ending = run(runner, "raise ValueError('shapes (3,4) and (3,4) not aligned, says a test')", cell=2)
+    assert ending["evalue"] == (
+        "the left matrix is (3, 4) and the right one is (3, 4): its 4 columns need 4 rows in the "
+        "right one, but the right one has 3"
+    )

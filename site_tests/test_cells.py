@@ -223,12 +223,18 @@ def test_running_a_later_cell_first_runs_the_earlier_ones(open_page):
     assert cells[3].text() == (
         "inputs of the picture: 12288\n\narray([0.01798621, 0.5       , 0.98201379])"
     )
-    # Cell 6: a picture from an array, shown by display() and as the last value.
-    images = cells[6].output.locator("img")
-    expect(images).to_have_count(2)
-    assert png_size(images.nth(0).get_attribute("src")) == (192, 192)
-    assert images.nth(0).get_attribute("alt") == "A colour gradient, 64 by 64 pixels (64×64 pixels, RGB)"
-    assert images.nth(1).evaluate("img => img.complete && img.naturalWidth") == 192
+    # Cell 6: a picture from an array, shown by display() and as the last value, each with its
+    # title shown above it: a drawing named by its title, holding the PNG.
+    figures = cells[6].output.locator("svg.nndl-pictures")
+    expect(figures).to_have_count(2)
+    expect(figures.nth(0)).to_have_attribute("role", "img")
+    expect(figures.nth(0).locator("title")).to_have_text("A colour gradient, 64 by 64 pixels")
+    expect(figures.nth(0).locator("desc")).to_have_text(
+        "A colour gradient, 64 by 64 pixels (64×64 pixels, RGB)")
+    expect(figures.nth(1).locator("text")).to_have_text("Its negative")
+    assert png_size(figures.nth(0).locator("image").get_attribute("href")) == (192, 192)
+    box = figures.nth(1).locator("image").bounding_box()
+    assert (round(box["width"]), round(box["height"])) == (192, 192)
     # Cell 7: training progress, then the cost plot as an accessible SVG.
     text = cells[7].text()
     assert "Cost after iteration 0: 0.693147" in text and "Cost after iteration 250:" in text
@@ -313,7 +319,11 @@ def test_screenshots_of_the_demo_page_in_light_and_dark_with_its_error(browser, 
         cells[5].run()  # the page's deliberate error: shapes that do not match
         cells[5].expect_state("error")
         assert 'File "<cell 5>", line 3, in <module>' in cells[5].text()
-        assert "ValueError: matmul: Input operand 1 has a mismatch" in cells[5].text()
+        # In the course's notation, with the names of the failing line; NumPy's words in the hint.
+        text = cells[5].text()
+        assert ("ValueError: W is (3, 4) and X is (3, 4): its 4 columns need 4 rows in X, "
+                "but X has 3") in text
+        assert "NumPy's own words: matmul: Input operand 1 has a mismatch" in text
         expect(cells[5].root.locator(".cm-nndl-error-line")).to_have_text("Z = W @ X")
         assert page.evaluate("document.body.dataset.mdColorScheme") == palette
         for number in range(1, 8):  # the editors lay out their gutters once seen

@@ -428,3 +428,83 @@ def test_display_uses_ipython_when_a_kernel_runs(no_publisher, monkeypatch):
 def test_set_publisher_refuses_what_it_cannot_call(no_publisher):
     with pytest.raises(TypeError, match="expected a function or None"):
         set_publisher("print")
+
+
+# ---- Pictures with their words: titles, labels, legends ----
+
+
+def embedded_pngs(root):
+    """The PNGs an SVG drawing shows, decoded."""
+    pngs = []
+    for element in root.iter(f"{SVG}image"):
+        href = element.get("href")
+        assert href.startswith("data:image/png;base64,")
+        pngs.append(decode_png(base64.b64decode(href.split(",", 1)[1])))
+    return pngs
+
+
+def texts(root):
+    return [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_an_image_with_a_title_shows_it_above_the_picture():
+    pixels = np.zeros((4, 6, 3))
+    pixels[0, 0] = 1.0
+    picture = image(pixels, scale=2, title="Two classes & a <point>")
+    bundle = mime_bundle(picture)
+    assert set(bundle) == {"image/png", "image/svg+xml", "text/plain"}
+    root = ET.fromstring(bundle["image/svg+xml"])
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == "Two classes & a <point>"
+    assert texts(root) == ["Two classes & a <point>"]
+    [(width, height, _, decoded)] = embedded_pngs(root)
+    assert (width, height) == (12, 8) and decoded[0, 0].tolist() == [255, 255, 255]
+    title_y = float(root.find(f"{SVG}text").get("y"))
+    assert title_y < float(root.find(f"{SVG}image").get("y"))
+
+
+def test_an_image_without_words_stays_a_png():
+    assert set(mime_bundle(image(np.zeros((2, 2))))) == {"image/png", "text/plain"}
+
+
+def test_a_legend_names_each_colour():
+    picture = image(np.zeros((3, 3)), title="Flower",
+                    legend={"class 0": (0.85, 0.37, 0.0), "class 1": "#3B78C2"})
+    root = ET.fromstring(picture._repr_svg_())
+    swatches = [r.get("fill") for r in root.iter(f"{SVG}rect")]
+    assert swatches == ["#d95e00", "#3b78c2"]
+    assert texts(root) == ["Flower", "class 0", "class 1"]
+    assert picture.describe().endswith("; legend: class 0, class 1")
+    assert picture.legend == [("class 0", "#d95e00"), ("class 1", "#3b78c2")]
+
+
+@pytest.mark.parametrize(
+    "legend, error",
+    [(["class 0"], TypeError), ({"a": (1, 2, 3)}, ValueError), ({"a": "red"}, ValueError),
+     ({"a": (0.1, 0.2)}, ValueError)],
+)
+def test_a_bad_legend_is_refused_clearly(legend, error):
+    with pytest.raises(error, match="legend"):
+        image(np.zeros((2, 2)), legend=legend)
+
+
+def test_images_shows_panels_side_by_side_each_with_its_label():
+    a, b = np.zeros((5, 5)), np.ones((5, 5, 3))
+    grid = nd.images([a, b], ["1 unit: 70 %", "3 units: 92 %"], title="Boundaries", scale=3)
+    root = ET.fromstring(mime_bundle(grid)["image/svg+xml"])
+    assert texts(root) == ["Boundaries", "1 unit: 70 %", "3 units: 92 %"]
+    panels = list(root.iter(f"{SVG}image"))
+    assert [float(p.get("x")) < float(q.get("x")) for p, q in zip(panels, panels[1:])] == [True]
+    first, second = embedded_pngs(root)
+    assert first[3][0, 0].tolist() == [0] and second[3][0, 0].tolist() == [255, 255, 255]
+    assert grid.describe() == "Boundaries: 2 panels (1 unit: 70 %; 3 units: 92 %)"
+    # Without SVG: the pictures side by side in one PNG, with a gap between them.
+    width, height, _, strip = decode_png(grid._repr_png_())
+    assert (width, height) == (15 + 8 + 15, 15)
+
+
+def test_images_checks_its_arguments():
+    with pytest.raises(ValueError, match="at least one picture"):
+        nd.images([])
+    with pytest.raises(ValueError, match="2 pictures but 1 labels"):
+        nd.images([np.zeros((2, 2))] * 2, ["one"])

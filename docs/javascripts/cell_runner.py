@@ -12,7 +12,9 @@ calls :func:`setup` once with a function that posts messages to the page, and th
 - an exception comes back as Python's traceback trimmed to the cells' own frames (plus, when it
   was raised inside a library, the library line that raised), with the failing line's number,
   and for errors whose message alone does not tell a learner what to do (running out of memory),
-  a hint;
+  a hint; a matrix product whose shapes do not match is explained in the course's notation
+  ("W is (3, 4) and X is (3, 4): its 4 columns need 4 rows in X"), with NumPy's own words kept
+  in the hint;
 - a warning (nndl's TrainingDivergedWarning…) is printed to stderr as its kind and message, and
   again in every run that triggers it, not only the first time;
 - top-level ``await`` works.
@@ -27,6 +29,7 @@ import inspect
 import io
 import json
 import linecache
+import re
 import sys
 import time
 import traceback
@@ -66,6 +69,19 @@ TOO_BIG_HINT = (
     "(and all of Python 4 GB), however much memory this computer has. Each float64 number takes "
     "8 bytes, so 10 000 × 10 000 numbers already need 800 MB. Make the array smaller."
 )
+
+
+SHAPE_HINT = (
+    "In a matrix product A @ B (or np.dot(A, B)), the columns of A meet the rows of B: "
+    "(n, k) @ (k, m) gives (n, m). Print the .shape of both, and transpose one (.T) or swap "
+    "them if needed. NumPy's own words: {numpy}"
+)
+
+#: NumPy's messages for a matrix product whose inner sizes differ.
+_DOT_SHAPES = re.compile(r"shapes \(([\d, ]*)\) and \(([\d, ]*)\) not aligned")
+_MATMUL_MISMATCH = re.compile(r"matmul: Input operand \d has a mismatch in its core dimension")
+_MATMUL_SIZES = re.compile(r"Input operand 1 has a mismatch in its core dimension 0.*"
+                           r"\(size (\d+) is different from (\d+)\)")
 
 
 class _Sends:
@@ -239,6 +255,116 @@ def _memory_limit():
     return f"This browser lets it use at most {low * 65536 / 2**30:.1f} GB"
 
 
+def _shape_message(exc, filename):
+    """For a matrix product of mismatched shapes in the cells, the mismatch in the course's
+    notation, naming the operands as the failing line writes them: "W is (3, 4) and X is (3, 4):
+    its 4 columns need 4 rows in X, but X has 3". None for any other error."""
+    if not isinstance(exc, ValueError):
+        return None
+    text = str(exc)
+    dot = _DOT_SHAPES.search(text)
+    if not dot and not _MATMUL_MISMATCH.search(text):
+        return None
+    frame, lineno, where = None, None, filename
+    for f, n in traceback.walk_tb(exc.__traceback__):  # the last line of a cell: maybe another's
+        if f.f_code.co_filename.startswith("<cell "):
+            frame, lineno, where = f, n, f.f_code.co_filename
+    products = _products_on_line(where, lineno) if frame is not None else []
+    for left, right in products:
+        shapes = [_shape_of(expr, frame) for expr in (left, right)]
+        if None not in shapes and _mismatched(*shapes):
+            return _mismatch_text(ast.unparse(left), shapes[0], ast.unparse(right), shapes[1])
+    if dot:
+        shapes = [tuple(int(v) for v in group.replace(" ", "").split(",") if v)
+                  for group in dot.groups()]
+        return _mismatch_text("the left matrix", shapes[0], "the right one", shapes[1])
+    sizes = _MATMUL_SIZES.search(text)
+    if sizes:
+        rows, k = int(sizes[1]), int(sizes[2])
+        return (f"the left matrix has {k} columns, which need {k} rows in the right one, "
+                f"but it has {rows}")
+    return None
+
+
+def _products_on_line(filename, lineno):
+    """(left, right) expressions of each matrix product written on line ``lineno`` of the cell:
+    ``A @ B``, ``np.dot(A, B)``, ``np.matmul(A, B)``, ``A.dot(B)``."""
+    source = "".join(linecache.getlines(filename))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) is None or not (
+            node.lineno <= lineno <= (node.end_lineno or node.lineno)
+        ):
+            continue
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            found.append((node.left, node.right))
+        elif isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            if name in ("dot", "matmul") and len(node.args) == 2 and not node.keywords:
+                found.append(tuple(node.args))
+            elif (name == "dot" and isinstance(node.func, ast.Attribute)
+                  and len(node.args) == 1):
+                found.append((node.func.value, node.args[0]))
+    return found
+
+
+def _shape_of(expr, frame):
+    """The shape of ``expr`` evaluated in the failing frame, if it can be read without running
+    anything that could have effects: names, attributes (.T), constant subscripts."""
+    def pure(node):
+        if isinstance(node, ast.Name):
+            return True
+        if isinstance(node, ast.Attribute):
+            return pure(node.value)
+        if isinstance(node, ast.Subscript):
+            return pure(node.value) and all(
+                isinstance(n, (ast.Constant, ast.Slice, ast.Tuple, ast.UnaryOp, ast.expr_context))
+                or n is None
+                for n in ast.walk(node.slice)
+            )
+        return False
+
+    if not pure(expr):
+        return None
+    try:
+        value = eval(compile(ast.Expression(expr), "<shape>", "eval"), frame.f_globals,
+                     dict(frame.f_locals))
+        shape = tuple(int(n) for n in value.shape)
+    except Exception:
+        return None
+    return shape if len(shape) in (1, 2) else None
+
+
+def _mismatched(left, right):
+    return left[-1] != right[0] if len(right) == 2 else left[-1] != right[-1]
+
+
+def _shape_text(shape):
+    return f"({shape[0]},)" if len(shape) == 1 else f"({shape[0]}, {shape[1]})"
+
+
+def _mismatch_text(left_name, left, right_name, right):
+    k, rows = left[-1], right[0]
+    columns = "column" if k == 1 else "columns"
+    need = "row" if k == 1 else "rows"
+    text = (
+        f"{left_name} is {_shape_text(left)} and {right_name} is {_shape_text(right)}: "
+        f"its {k} {columns} need {k} {need} in {right_name}, but {right_name} has {rows}"
+    )
+    if 1 in (len(left), len(right)):
+        text += " (a rank-1 array (n,) counts as a row on the left and as a column on the right)"
+    return text
+
+
+def _replace_last_line(report, line):
+    lines = report.rstrip("\n").split("\n")
+    return "\n".join([*lines[:-1], line]) + "\n"
+
+
 def _no_input(prompt=""):
     raise RuntimeError(
         "input() cannot ask you anything here: the cells run without a keyboard prompt. "
@@ -314,6 +440,13 @@ async def run(run_id, ns, cell, code):
         }
         if hint := _hint(exc):
             ending["hint"] = hint
+        if explained := _shape_message(exc, filename):
+            numpy_words = ending["evalue"]
+            ending["evalue"] = explained
+            ending["traceback"] = _replace_last_line(
+                ending["traceback"], f"{type(exc).__name__}: {explained}"
+            )
+            ending["hint"] = SHAPE_HINT.format(numpy=numpy_words)
     finally:
         _flush_streams()
         _run_id = None

@@ -1,6 +1,8 @@
 r"""Rich output for lessons: pictures from arrays and line plots, shown by whatever runs the code.
 
-- :func:`image`: an array of pixels → an :class:`Image` that shows as a PNG.
+- :func:`image`: an array of pixels → an :class:`Image` that shows as a PNG; with a title or a
+  legend, as a drawing that shows them above and below the picture.
+- :func:`images`: several pictures side by side, each with its label (panels to compare).
 - :func:`line_plot`: one or several series (cost per iteration, …) → a :class:`LinePlot` that
   shows as an SVG drawing, with axes, ticks, labels, a legend and a title.
 - :func:`display`: show objects now, in the middle of a cell, rather than only as its last value.
@@ -27,8 +29,10 @@ import numpy as np
 
 __all__ = [
     "Image",
+    "Images",
     "LinePlot",
     "image",
+    "images",
     "line_plot",
     "display",
     "set_publisher",
@@ -52,10 +56,11 @@ class Image:
     a ``scale × scale`` block (nearest neighbour, so the pixels of a 64×64 picture stay sharp).
     """
 
-    def __init__(self, pixels, scale=1, title=None):
+    def __init__(self, pixels, scale=1, title=None, legend=None):
         self.pixels = pixels
         self.scale = scale
         self.title = title
+        self.legend = legend or []  # [(label, "#rrggbb")]
 
     @property
     def height(self):
@@ -72,19 +77,56 @@ class Image:
     def describe(self):
         """A sentence for screen readers and text-only front-ends."""
         what = f"{self.width}×{self.height} pixels, {self.mode}"
-        return f"{self.title} ({what})" if self.title else f"Image, {what}"
+        text = f"{self.title} ({what})" if self.title else f"Image, {what}"
+        return text + _legend_text(self.legend)
 
     def __repr__(self):
         return f"<{self.describe()}>"
 
     def _repr_png_(self):
-        pixels = self.pixels
-        if self.scale > 1:
-            pixels = np.repeat(np.repeat(pixels, self.scale, axis=0), self.scale, axis=1)
-        return _encode_png(pixels)
+        return _encode_png(_scaled(self.pixels, self.scale))
+
+    def _repr_svg_(self):
+        """The picture with its title above and its legend below; None when it has neither (the
+        PNG alone then shows it)."""
+        if not self.title and not self.legend:
+            return None
+        return _render_pictures([(self, None)], self.title, self.legend, self.describe())
 
 
-def image(array, scale=None, title=None):
+class Images:
+    """Pictures side by side, each with a label under it, a title above them and an optional
+    legend; shows as SVG (with a PNG of the pictures alone for front-ends without SVG)."""
+
+    def __init__(self, panels, title=None, legend=None):
+        self.panels = panels  # [(Image, label)]
+        self.title = title
+        self.legend = legend or []
+
+    def describe(self):
+        labels = "; ".join(label for _, label in self.panels if label)
+        text = f"{self.title or 'Pictures'}: {len(self.panels)} panels"
+        return text + (f" ({labels})" if labels else "") + _legend_text(self.legend)
+
+    def __repr__(self):
+        return f"<{self.describe()}>"
+
+    def _repr_svg_(self):
+        return _render_pictures(self.panels, self.title, self.legend, self.describe())
+
+    def _repr_png_(self):
+        height = max(picture.height * picture.scale for picture, _ in self.panels)
+        strips, gap = [], None
+        for picture, _ in self.panels:
+            pixels = _scaled(_as_rgba(picture.pixels), picture.scale)
+            pad = height - pixels.shape[0]
+            pixels = np.pad(pixels, ((0, pad), (0, 0), (0, 0)))
+            gap = np.zeros((height, 8, 4), dtype=np.uint8)
+            strips += [pixels, gap]
+        return _encode_png(np.concatenate(strips[:-1], axis=1))
+
+
+def image(array, scale=None, title=None, legend=None):
     """Turn an array of pixels into an :class:`Image`, shown as a PNG.
 
     array: ``(H, W)`` grey, ``(H, W, 3)`` RGB or ``(H, W, 4)`` RGBA; uint8 (0…255) or floats in
@@ -93,7 +135,9 @@ def image(array, scale=None, title=None):
            (any length 3·s² becomes s×s×3).
     scale: how many screen pixels per picture pixel (a whole number ≥ 1); by default small
            pictures are enlarged to about 192 pixels across.
-    title: what the picture shows, in words (read by screen readers).
+    title: what the picture shows, in words: shown above the picture, and read by screen readers.
+    legend: what the colours mean, ``{label: colour}``, shown under the picture as a swatch of
+           each colour with its label; a colour is ``(r, g, b)`` in 0…1 or ``"#rrggbb"``.
     """
     pixels = _as_pixels(array)
     height, width = pixels.shape[:2]
@@ -106,7 +150,110 @@ def image(array, scale=None, title=None):
             f"image: a {width}×{height} picture at scale {scale} would be "
             f"{width * scale}×{height * scale} pixels; choose a smaller scale"
         )
-    return Image(pixels, int(scale), title)
+    return Image(pixels, int(scale), title, _as_legend(legend, "image"))
+
+
+def images(pictures, labels=None, *, title=None, legend=None, scale=None):
+    """Several pictures side by side, each with its label under it: panels to compare.
+
+    pictures: a list of arrays, each as :func:`image` takes them; labels: one text per picture
+    (say what differs: "3 hidden units, 92.5 %"); title, legend: as in :func:`image`, for all the
+    panels; scale: as in :func:`image`, the same for every panel.
+
+    >>> images([a, b], ["before", "after"], title="Training")               # doctest: +SKIP
+    """
+    pictures = list(pictures)
+    if not pictures:
+        raise ValueError("images: give at least one picture")
+    if labels is None:
+        labels = [None] * len(pictures)
+    labels = list(labels)
+    if len(labels) != len(pictures):
+        raise ValueError(f"images: {len(pictures)} pictures but {len(labels)} labels")
+    panels = [(image(p, scale=scale), None if label is None else str(label))
+              for p, label in zip(pictures, labels)]
+    return Images(panels, title, _as_legend(legend, "images"))
+
+
+def _as_legend(legend, where):
+    if legend is None:
+        return []
+    if not isinstance(legend, dict):
+        raise TypeError(f"{where}: legend must be a dictionary {{label: colour}}, "
+                        f"got {type(legend).__name__}")
+    return [(str(label), _hex_colour(colour, where)) for label, colour in legend.items()]
+
+
+def _hex_colour(colour, where):
+    if isinstance(colour, str):
+        if len(colour) == 7 and colour.startswith("#") and all(
+            c in "0123456789abcdefABCDEF" for c in colour[1:]
+        ):
+            return colour.lower()
+    else:
+        values = np.asarray(colour, dtype=np.float64).ravel()
+        if values.size == 3 and np.all((values >= 0) & (values <= 1)):
+            return "#" + "".join(f"{int(round(v * 255)):02x}" for v in values)
+    raise ValueError(f"{where}: a legend colour is (r, g, b) in 0…1 or '#rrggbb', got {colour!r}")
+
+
+def _legend_text(legend):
+    return "; legend: " + ", ".join(label for label, _ in legend) if legend else ""
+
+
+def _scaled(pixels, scale):
+    if scale > 1:
+        pixels = np.repeat(np.repeat(pixels, scale, axis=0), scale, axis=1)
+    return pixels
+
+
+def _as_rgba(pixels):
+    """(H, W, C) uint8 → (H, W, 4), so that pictures of different modes can sit side by side."""
+    channels = pixels.shape[2]
+    if channels == 4:
+        return pixels
+    rgb = np.repeat(pixels, 3, axis=2) if channels == 1 else pixels
+    alpha = np.full(pixels.shape[:2] + (1,), 255, dtype=np.uint8)
+    return np.concatenate([rgb, alpha], axis=2)
+
+
+def _render_pictures(panels, title, legend, desc):
+    """SVG: the title, the pictures in a row with their labels, the legend under them."""
+    uid = "nndl-pictures-" + os.urandom(5).hex()
+    gap, label_height = 16, 20
+    sizes = [(p.width * p.scale, p.height * p.scale) for p, _ in panels]
+    widths = [max(w, len(label or "") * _CHAR + 8) for (w, _), (_, label) in zip(sizes, panels)]
+    row_width = sum(widths) + gap * (len(panels) - 1)
+    legend_width = sum(30 + len(label) * _CHAR + 16 for label, _ in legend)
+    width = max(row_width, legend_width, len(title or "") * 8.0 + 8, 40)
+    top = 28 if title else 4
+    labelled = any(label for _, label in panels)
+    tallest = max(h for _, h in sizes)
+    height = top + tallest + (label_height + 4 if labelled else 0) + (28 if legend else 4)
+    out = [_svg_open(uid, "nndl-pictures", width, height, title or "Pictures", desc)]
+    if title:
+        out.append(f'<text x="{width / 2:.1f}" y="18" text-anchor="middle" font-size="14" '
+                   f'font-weight="600">{escape(title)}</text>')
+    x = (width - row_width) / 2
+    for (picture, label), (w, h), slot in zip(panels, sizes, widths):
+        left = x + (slot - w) / 2
+        data = base64.b64encode(picture._repr_png_()).decode("ascii")
+        out.append(f'<image x="{left:.1f}" y="{top}" width="{w}" height="{h}" '
+                   f'href="data:image/png;base64,{data}"/>')
+        if label:
+            out.append(f'<text x="{x + slot / 2:.1f}" y="{top + tallest + 16}" '
+                       f'text-anchor="middle">{escape(label)}</text>')
+        x += slot + gap
+    if legend:
+        y = height - 12
+        x = (width - legend_width) / 2
+        for label, colour in legend:
+            out.append(f'<rect x="{x:.1f}" y="{y - 11}" width="14" height="14" fill="{colour}" '
+                       f'stroke="currentColor" stroke-opacity="0.5"/>'
+                       f'<text x="{x + 20:.1f}" y="{y}">{escape(label)}</text>')
+            x += 30 + len(label) * _CHAR + 16
+    out.append("</svg>")
+    return "\n".join(out)
 
 
 def _as_pixels(array):
