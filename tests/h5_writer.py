@@ -72,6 +72,21 @@ def _early_chunks(f):
     dataset.write(h5py.h5s.ALL, h5py.h5s.ALL, x)
 
 
+def _labels_with_a_2(f):
+    _course(f)
+    f["train_set_y"][1] = 2
+
+
+def _train_only(f):
+    _course(f)
+    del f["test_set_x"], f["test_set_y"]
+
+
+def _no_list_classes(f):
+    _course(f)
+    del f["list_classes"]
+
+
 def _a_group_for_pictures(f):
     _course(f)
     del f["train_set_x"]
@@ -124,6 +139,9 @@ SETTINGS = {
     "pixels_above_255": ({}, lambda f: _course(f, transform=lambda x: x.astype(np.uint16) * 3)),
     "lzf": ({}, lambda f: _course(f, {"compression": "lzf"})),
     "pictures_are_a_group": ({}, _a_group_for_pictures),
+    "labels_with_a_2": ({}, _labels_with_a_2),
+    "train_only": ({}, _train_only),
+    "no_list_classes": ({}, _no_list_classes),
 }
 
 
