@@ -87,6 +87,20 @@ def _no_list_classes(f):
     del f["list_classes"]
 
 
+def _many_members(f):
+    """More than 8 members: a group of the newer format keeps its links in a fractal heap."""
+    _course(f)
+    for i in range(10):
+        f.create_dataset(f"extra_{i}", data=np.arange(3))
+
+
+def _resizable(f):
+    """train_set_x can grow: its chunks are indexed by an extensible array."""
+    _course(f)
+    del f["train_set_x"]
+    f.create_dataset("train_set_x", data=expected()[0], maxshape=(None, 64, 64, 3))
+
+
 def _a_group_for_pictures(f):
     _course(f)
     del f["train_set_x"]
@@ -130,6 +144,8 @@ SETTINGS = {
     "latest_small_chunks": ({"libver": "latest"}, lambda f: _course(f, x_chunks=(2, 24, 24, 1))),
     "latest_early_chunks": ({"libver": "latest"}, _early_chunks),
     "latest_paged_chunks": ({"libver": "latest"}, lambda f: _course(f, x_chunks=(1, 4, 4, 1))),
+    "latest_resizable": ({"libver": "latest"}, _resizable),
+    "latest_many_members": ({"libver": "latest"}, _many_members),
     "soft_links": ({}, _soft_links),
     "latest_soft_links": ({"libver": "latest"}, _soft_links),
     "extra_groups": ({}, _extra_groups),

@@ -54,6 +54,9 @@ COURSE_READER = {
     "latest_small_chunks": None,
     "latest_early_chunks": None,  # chunks allocated at once: the "implicit" index
     "latest_paged_chunks": None,  # 2304 chunks: a fixed-array index in pages
+    "latest_resizable": " uses a chunk index of type 4, for a dataset that can grow (dataset "
+                        "'train_set_x'), " + UNSUPPORTED,
+    "latest_many_members": " uses a group of many members stored in a fractal heap, " + UNSUPPORTED,
     "soft_links": None,
     "latest_soft_links": None,
     "extra_groups": None,
@@ -72,8 +75,8 @@ COURSE_READER = {
     "no_list_classes": None,  # the course's class names do
 }
 
-#: What h5py itself reads that the course's reader refuses (h5py has LZF built in).
-H5PY_READS = {"lzf"}
+#: What h5py itself reads that the course's reader refuses.
+H5PY_READS = {"lzf", "latest_resizable", "latest_many_members"}
 
 
 def h5py_file(setting, tmp_path):
