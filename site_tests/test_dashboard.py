@@ -5,6 +5,7 @@ restarts Python; every test fails on a console error or a request to another hos
 fixture). Runs use few iterations so that each test takes seconds, not minutes.
 """
 
+import gzip
 import importlib.util
 import re
 import time
@@ -287,6 +288,21 @@ def test_the_course_hdf5_files_can_be_loaded_and_trained_on(dashboard):
         "Nothing was changed.")
     source = dashboard.root.locator(".nndl-dash__source")
     expect(source).to_have_text("Pictures: the sample images.")
+
+
+def test_compressed_hdf5_files_written_by_h5py_are_read_in_the_browser(dashboard):
+    """h5py's gzip, shuffle and libver="latest" chunked files (tests/h5_files/), read by the
+    engine's own reader in the page's Python, where h5py does not exist."""
+    files = dashboard.root.locator("details.nndl-dash__files")
+    files.locator("summary").click()
+    raw = gzip.decompress((ROOT / "tests" / "h5_files" / "latest_chunked_gzip.h5.gz").read_bytes())
+    for label in ("Training file (train_catvnoncat.h5)", "Test file (test_catvnoncat.h5)"):
+        files.get_by_label(label).set_input_files(
+            files=[{"name": "course.h5", "mimeType": "application/x-hdf5", "buffer": raw}])
+    dashboard.button("Load the files").click()
+    expect(files.locator(".nndl-dash__message")).to_have_text(
+        "Training on the course's files (course.h5, course.h5) from now on: "
+        "3 training pictures (2 cats) and 2 test pictures (1 cat).", timeout=PYTHON_TIMEOUT_MS)
 
 
 def load_engine_tests():

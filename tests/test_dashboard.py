@@ -11,6 +11,7 @@ import pytest
 
 from nndl import dashboard, data, deep, display, logistic, shallow, training
 from nndl.dashboard import Dashboard, Run, command
+from nndl.data.h5file import H5File
 
 M_TRAIN, M_TEST = 16, 6  # a small subset of the sample images keeps the networks fast
 SAMPLE = data.load_sample_images()
@@ -383,8 +384,8 @@ def test_replies_are_strict_json_even_when_the_cost_diverges():
 # Files written by h5py 3.16 (HDF5 2.0) with its default settings, as the course's were, kept here
 # zlib-compressed and base64-encoded. TRAIN and TEST are shaped like train_catvnoncat.h5 and
 # test_catvnoncat.h5 (4 and 2 pictures of course_pictures below); VARIED holds the datasets of
-# test_read_h5_reads_what_h5py_wrote; COMPRESSED (gzip), CHUNKED and LATEST (libver="latest")
-# use what the reader refuses.
+# test_h5.py's test_read_h5_reads_what_h5py_wrote; COMPRESSED (gzip), CHUNKED and LATEST
+# (libver="latest") hold a small train_set_x. The readers themselves are tested in test_h5.py.
 
 TRAIN_H5 = (
     "eNrt02dQE2EQgOG7S6IRRYMVsWGvKHbsqICxgQr2AoioKIKSqNi7gr2LvSv23hsqzd577713/2iSuziSGfGfw4zvTn"
@@ -466,97 +467,13 @@ def course_pictures(m, seed):
     return ((i * (7 + seed)) % 251).astype(np.uint8).reshape(m, 64, 64, 3)
 
 
-def test_read_h5_reads_what_h5py_wrote():
-    arrays = dashboard.read_h5(h5_file(VARIED_H5))
-    expected = {
-        "floats": np.linspace(-1, 1, 20).reshape(4, 5),
-        "f4be": np.linspace(0, 5, 6).astype(">f4"),  # big-endian, as stored
-        "i2be": np.arange(-3, 3, dtype=">i2"),
-        "scalar": np.array(3.5),
-        "compact": np.array([7, 8, 9, 10], dtype=np.int32),  # stored inside its header
-        **{f"many_{i:02}": np.arange(i + 1, dtype=np.int32) for i in range(20)},
-    }
-    assert arrays.keys() == expected.keys()  # the group "group" is not a dataset
-    for name, value in expected.items():
-        assert arrays[name].dtype == value.dtype and arrays[name].shape == value.shape, name
-        np.testing.assert_array_equal(arrays[name], value)
-    course = dashboard.read_h5(h5_file(TRAIN_H5))
-    np.testing.assert_array_equal(course["train_set_x"], course_pictures(4, 0))
-    np.testing.assert_array_equal(course["train_set_y"], [1, 0, 0, 1])
-    assert course["list_classes"].tolist() == [b"non-cat", b"cat"]
-
-
-@pytest.mark.parametrize(
-    "raw, message",
-    [
-        (b"just text", "notes.h5 is not an HDF5 file"),
-        (b"", "notes.h5 is not an HDF5 file"),
-        (h5_file(COMPRESSED_H5), "notes.h5 uses compression or filters (dataset 'train_set_x')"),
-        (h5_file(CHUNKED_H5), "notes.h5 uses chunked storage (dataset 'train_set_x')"),
-        (h5_file(LATEST_H5), "notes.h5 uses superblock version 3"),
-        (h5_file(TRAIN_H5)[:3000], "notes.h5: the file ends too early"),
-        (h5_file(TRAIN_H5)[:136] + b"EERT" + h5_file(TRAIN_H5)[140:],
-         "notes.h5: the HDF5 structure at byte 136 is damaged."),
-        (h5_file(TRAIN_H5)[:700], "notes.h5: the file ends too early"),
-    ],
-)
-def test_read_h5_refuses_what_it_cannot_read_and_says_why(raw, message):
-    with pytest.raises(dashboard.H5Error) as error:
-        dashboard.read_h5(raw, "notes.h5")
-    assert str(error.value).startswith(message), str(error.value)
-    if "uses" in message:
-        assert "nndl.data.load_h5_dataset(train_path, test_path)" in str(error.value)
-
-
 def patched(raw, at, new):
     """``raw`` with the bytes at ``at`` replaced by ``new``."""
     return raw[:at] + new + raw[at + len(new):]
 
 
-# Where h5py put things in TRAIN_H5: the root group's B-tree, and train_set_x's object header
-# with its dataspace, datatype and layout messages (checked by the first case below).
-BTREE, X_HEADER, X_SPACE, X_LAYOUT, Y_TYPE = 136, 800, 824, 944, 50608
 TRAIN = h5_file(TRAIN_H5)
-
-
-def test_where_the_damage_goes():
-    f = dashboard._H5File(TRAIN)
-    names = f.names()
-    assert names["train_set_x"] == X_HEADER and f.root[2][0] == BTREE
-    messages = f._messages(X_HEADER)
-    assert (messages[0x1], messages[0x8]) == ([X_SPACE], [X_LAYOUT])
-    assert f._messages(names["train_set_y"])[0x3] == [Y_TYPE]
-
-
-@pytest.mark.parametrize(
-    "raw, message",
-    [
-        (patched(TRAIN, 13, b"\x03"), "notes.h5: its HDF5 superblock is damaged."),
-        (patched(TRAIN, BTREE + 4, b"\x01"), "notes.h5: a group B-tree node has the wrong type."),
-        (patched(TRAIN, X_HEADER, b"\x02"), "notes.h5: an object header at byte 800 is damaged."),
-        (patched(TRAIN, X_HEADER, b"OHDR"), "notes.h5 uses version 2 object headers"),
-        (patched(TRAIN, X_SPACE, b"\x02"), "notes.h5 uses dataspace version 2"),
-        (patched(TRAIN, X_LAYOUT, b"\x04"), "notes.h5 uses data layout version 4"),
-        (patched(TRAIN, X_LAYOUT + 2, b"\xff" * 8),
-         "notes.h5: the dataset 'train_set_x' has no data written."),
-        (patched(TRAIN, X_LAYOUT + 10, (10).to_bytes(8, "little")),
-         "notes.h5: the data of 'train_set_x' are cut short"),
-        (patched(TRAIN, Y_TYPE, bytes([TRAIN[Y_TYPE] & 0xF0 | 6])),
-         "notes.h5 uses a kind of number this reader does not know (dataset 'train_set_y')"),
-        # The root group's entry without its cached tables, and its header without them either.
-        (patched(patched(TRAIN, 72, b"\x00"), 112, b"\x00\x00"),
-         "notes.h5 uses a root group without a symbol table"),
-    ],
-)
-def test_read_h5_explains_damage(raw, message):
-    with pytest.raises(dashboard.H5Error) as error:
-        dashboard.read_h5(raw, "notes.h5")
-    assert str(error.value).startswith(message), str(error.value)
-
-
-def test_read_h5_finds_the_root_group_without_the_cached_tables():
-    arrays = dashboard.read_h5(patched(TRAIN, 72, b"\x00"))  # from the root's object header
-    np.testing.assert_array_equal(arrays["train_set_x"], course_pictures(4, 0))
+X_SPACE = 824  # train_set_x's dataspace message in TRAIN (see test_h5.py)
 
 
 def test_the_course_files_must_hold_64_by_64_pictures_labelled_0_or_1():
@@ -567,11 +484,11 @@ def test_the_course_files_must_hold_64_by_64_pictures_labelled_0_or_1():
     answer = reply("load_h5", board, train=encoded(wide), test=test, train_name="t.h5")
     assert answer["error"] == ("t.h5: train_set_x holds pictures of 32×128 pixels; the models "
                                "here take 64×64.")
-    f = dashboard._H5File(TRAIN)
-    y_data = f._address(f._messages(f.names()["train_set_y"])[0x8][0] + 2)
+    f = H5File(TRAIN)
+    y_data = f.address(f.messages(f.find("train_set_y"))[0x8][0][0] + 2)
     five = patched(TRAIN, y_data, (5).to_bytes(8, "little"))
     answer = reply("load_h5", board, train=encoded(five), test=test, train_name="t.h5")
-    assert answer["error"] == "t.h5: train_set_y must hold labels 0 and 1."
+    assert answer["error"] == "t.h5: train_set_y must hold labels 0 and 1 (it also holds 5)."
     # Without list_classes (renamed in both files), the classes are the course's.
     renamed = [raw.replace(b"list_classes", b"list_glasses") for raw in (TRAIN, h5_file(TEST_H5))]
     answer = reply("load_h5", board, train=encoded(renamed[0]), test=encoded(renamed[1]))

@@ -1,14 +1,13 @@
-"""Tests for nndl.data: the generated cat / non-cat images, the HDF5 loader, the planar datasets
-and the helpers that turn pictures into model inputs."""
+"""Tests for nndl.data: the generated cat / non-cat images, the planar datasets and the helpers
+that turn pictures into model inputs (the HDF5 readers: test_h5.py)."""
 
 import hashlib
-import sys
-import types
 
 import numpy as np
 import pytest
 
 from nndl import data, deep, logistic, shallow
+from nndl.data import sample_images
 
 # sha256 of train_x, train_y, test_x, test_y's bytes, in that order. The same test runs inside
 # Pyodide: equal hashes mean the browser draws exactly the pictures CPython draws.
@@ -43,7 +42,7 @@ def test_sample_images_keep_the_course_class_balance(sample):
 
 
 def test_sample_images_are_pinned_to_the_same_bytes_everywhere(sample, monkeypatch):
-    monkeypatch.setattr(data, "_SAMPLE_IMAGES", None)  # draw them again, from scratch
+    monkeypatch.setattr(sample_images, "_SAMPLE_IMAGES", None)  # draw them again, from scratch
     again = data.load_sample_images()
     for first, second in zip(sample, again):
         np.testing.assert_array_equal(first, second)
@@ -113,74 +112,6 @@ def test_the_deep_network_beats_logistic_regression_on_the_test_set(course_model
     assert not history.diverged and len(costs) == 2500
     assert costs[-1] < 0.1 * costs[0]
     assert np.all(np.diff(costs[::100]) < 0)
-
-
-# ------------------------------------------------------------------------------- HDF5 files
-
-
-def _fake_h5py(files):
-    """A stand-in for h5py whose File(path) opens one of ``files`` (name -> dict of arrays)."""
-
-    class File:
-        def __init__(self, path, mode="r"):
-            assert mode == "r"
-            self.datasets = files[path]
-
-        def __enter__(self):
-            return self.datasets
-
-        def __exit__(self, *exc):
-            return False
-
-    return types.SimpleNamespace(File=File)
-
-
-def _course_like_files(m_train=6, m_test=4):
-    rng = np.random.default_rng(3)
-    train = {
-        "train_set_x": rng.integers(0, 256, (m_train, 64, 64, 3), dtype=np.uint8),
-        "train_set_y": np.array([0, 1] * (m_train // 2)),
-        "list_classes": np.array([b"non-cat", b"cat"]),
-    }
-    test = {
-        "test_set_x": rng.integers(0, 256, (m_test, 64, 64, 3), dtype=np.uint8),
-        "test_set_y": np.array([1] * (m_test - 1) + [0]),
-        "list_classes": np.array([b"non-cat", b"cat"]),
-    }
-    return {"train.h5": train, "test.h5": test}
-
-
-def test_load_h5_dataset_reshapes_like_the_course(monkeypatch):
-    files = _course_like_files()
-    monkeypatch.setitem(sys.modules, "h5py", _fake_h5py(files))
-    train_x, train_y, test_x, test_y, classes = data.load_h5_dataset("train.h5", "test.h5")
-    np.testing.assert_array_equal(train_x, files["train.h5"]["train_set_x"])
-    np.testing.assert_array_equal(test_x, files["test.h5"]["test_set_x"])
-    assert train_x.dtype == np.uint8 and train_x.shape == (6, 64, 64, 3)
-    assert train_y.shape == (1, 6) and train_y.tolist() == [[0, 1, 0, 1, 0, 1]]
-    assert test_y.shape == (1, 4) and test_y.tolist() == [[1, 1, 1, 0]]
-    assert classes.tolist() == [b"non-cat", b"cat"]
-    assert data.flatten_images(train_x).shape == (12288, 6)
-
-
-def test_load_h5_dataset_rejects_inconsistent_files(monkeypatch):
-    files = _course_like_files()
-    files["train.h5"]["train_set_y"] = np.array([0, 1, 1])
-    monkeypatch.setitem(sys.modules, "h5py", _fake_h5py(files))
-    with pytest.raises(ValueError, match=r"train_set_y in train.h5 holds 3 labels for 6 images"):
-        data.load_h5_dataset("train.h5", "test.h5")
-    files = _course_like_files()
-    files["test.h5"]["test_set_x"] = np.zeros((4, 64, 64))
-    monkeypatch.setitem(sys.modules, "h5py", _fake_h5py(files))
-    with pytest.raises(ValueError, match=r"test_set_x in test.h5 has shape \(4, 64, 64\)"):
-        data.load_h5_dataset("train.h5", "test.h5")
-
-
-def test_load_h5_dataset_explains_how_to_get_h5py(monkeypatch):
-    monkeypatch.setitem(sys.modules, "h5py", None)  # makes `import h5py` fail, installed or not
-    with pytest.raises(ImportError, match="pip install h5py") as error:
-        data.load_h5_dataset("train.h5", "test.h5")
-    assert "nndl.dashboard.read_h5" in str(error.value) and "load_sample_images" in str(error.value)
 
 
 # --------------------------------------------------------------------------- planar datasets

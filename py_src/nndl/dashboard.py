@@ -24,7 +24,6 @@ against the run's first cost (not the first cost of a slice).
 - :func:`session`: the dashboard of this Python process. It lives as long as Python does (in the
   browser: as long as the tab), so runs survive navigating to another page and back; a cell can
   look at them too, e.g. ``session().runs[-1].parameters``.
-- :func:`read_h5`: the course's own HDF5 files, read without h5py (which the browser lacks).
 
 Pure Python and NumPy, like the rest of the engine: no browser code.
 """
@@ -49,13 +48,11 @@ __all__ = [
     "MAX_WEIGHTS",
     "Model",
     "DashboardError",
-    "H5Error",
     "Run",
     "Dashboard",
     "Reply",
     "session",
     "command",
-    "read_h5",
 ]
 
 
@@ -553,21 +550,17 @@ class Dashboard:
 
     def load_h5(self, train, test, train_name="the training file", test_name="the test file"):
         """Train on the course's HDF5 files from now on: ``train`` and ``test`` are the base64
-        of ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` (read with :func:`read_h5`)."""
+        of ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` (read with
+        :func:`nndl.data.load_h5_bytes`, whose :class:`nndl.data.H5Error` is a ValueError)."""
         if self.active() is not None:
             raise DashboardError("Stop the run in progress before loading other pictures.")
         files = []
         for raw, name in ((train, train_name), (test, test_name)):
             try:
-                files.append((base64.b64decode(raw, validate=True), name))
+                files.append(base64.b64decode(raw, validate=True))
             except (binascii.Error, TypeError, ValueError):
                 raise DashboardError(f"{name} did not arrive whole (not valid base64).") from None
-        train_x, train_y, classes = _course_split(*files[0], "train_set")
-        test_x, test_y, test_classes = _course_split(*files[1], "test_set")
-        classes = test_classes if test_classes is not None else classes
-        if classes is None or classes.shape != (2,):
-            classes = np.array([b"non-cat", b"cat"])
-        self.use_images((train_x, train_y, test_x, test_y, classes),
+        self.use_images(data.load_h5_bytes(*files, train_name, test_name),
                         f"the course's files ({train_name}, {test_name})")
         return {"dataset": self._dataset_info(), "source": self.source}
 
@@ -619,256 +612,6 @@ class Dashboard:
             "class_name": _class_name(classes[label]),
             "input_png": base64.b64encode(display.image(X, scale=2)._repr_png_()).decode("ascii"),
         }
-
-
-# --------------------------------------------------------------------------------------------
-# The course's HDF5 files, read without h5py
-# --------------------------------------------------------------------------------------------
-
-
-class H5Error(DashboardError):
-    """The file is not HDF5, or uses a feature the small reader below does not read."""
-
-
-_H5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-_UNDEFINED = 0xFFFFFFFFFFFFFFFF
-
-
-class _H5File:
-    """A reader of the simplest HDF5 files: the format that h5py writes by default, and in which
-    the course's ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` are stored.
-
-    It reads the datasets of the root group, stored whole (contiguous or compact, not chunked,
-    not compressed), of integers, floats or fixed-length strings: version 0 or 1 superblock, a
-    root group with a symbol table, version 1 object headers, dataspace and data layout
-    messages of versions 1 and 3 (what the "earliest" file format, h5py's default, writes).
-    Anything else raises
-    :class:`H5Error`, which says to use h5py (``nndl.data.load_h5_dataset``) instead.
-    Reading is all it does; it never runs anything the file says.
-
-    The layout is the one the HDF5 specification documents ("HDF5 File Format Specification
-    Version 3.0"): superblock, B-tree version 1 of the group, symbol table nodes, local heap,
-    object header messages Dataspace (0x1), Datatype (0x3), Data Layout (0x8), Filter Pipeline
-    (0xB), Continuation (0x10) and Symbol Table (0x11).
-    """
-
-    def __init__(self, raw, name="the file"):
-        self.raw = memoryview(bytes(raw))
-        self.name = name
-        start = self._find_superblock()
-        version = self.raw[start + 8]
-        if version not in (0, 1):
-            self._unsupported(f"superblock version {version}")
-        self.offset_size, self.length_size = self.raw[start + 13], self.raw[start + 14]
-        if self.offset_size not in (2, 4, 8) or self.length_size not in (2, 4, 8):
-            raise H5Error(f"{name}: its HDF5 superblock is damaged.")
-        at = start + 24 + (4 if version == 1 else 0)
-        self.base = self._unsigned(at, self.offset_size)
-        # base, free space, end of file, driver information; then the root group's entry
-        entry = at + 4 * self.offset_size
-        self.root = self._symbol_entry(entry)
-
-    # ---- Bytes ----
-
-    def _unsigned(self, at, size):
-        if at < 0 or at + size > len(self.raw):
-            raise H5Error(f"{self.name}: the file ends too early; is it complete?")
-        return int.from_bytes(self.raw[at:at + size], "little")
-
-    def _address(self, at):
-        return self._unsigned(at, self.offset_size)
-
-    def _length(self, at):
-        return self._unsigned(at, self.length_size)
-
-    def _signature(self, at, expected):
-        if at + 4 > len(self.raw):
-            raise H5Error(f"{self.name}: the file ends too early; is it complete?")
-        if bytes(self.raw[at:at + 4]) != expected:
-            raise H5Error(f"{self.name}: the HDF5 structure at byte {at} is damaged.")
-
-    def _unsupported(self, what):
-        raise H5Error(
-            f"{self.name} uses {what}, which this small HDF5 reader does not read. Load the "
-            f"files with h5py instead: nndl.data.load_h5_dataset(train_path, test_path) in "
-            f"Jupyter or a local Python."
-        )
-
-    def _find_superblock(self):
-        at = 0
-        while at + 8 <= len(self.raw):  # at 0, 512, 1024, 2048, …
-            if bytes(self.raw[at:at + 8]) == _H5_SIGNATURE:
-                return at
-            at = 512 if at == 0 else 2 * at
-        raise H5Error(f"{self.name} is not an HDF5 file: it does not start with HDF5's signature.")
-
-    # ---- The root group ----
-
-    def _symbol_entry(self, at):
-        """(link name offset, object header address, B-tree address, heap address or None)."""
-        name_offset = self._length(at)
-        header = self._address(at + self.offset_size)
-        cache = self._unsigned(at + 2 * self.offset_size, 4)
-        scratch = at + 2 * self.offset_size + 8
-        tables = (self._address(scratch), self._address(scratch + self.offset_size))
-        return name_offset, header, tables if cache == 1 else None
-
-    def names(self):
-        """{name: object header address} of the root group's members."""
-        _, header, tables = self.root
-        if tables is None:
-            messages = self._messages(header)
-            if 0x11 not in messages:
-                self._unsupported("a root group without a symbol table (a newer file format)")
-            at = messages[0x11][0]
-            tables = (self._address(at), self._address(at + self.offset_size))
-        btree, heap = tables
-        self._signature(self.base + heap, b"HEAP")
-        heap_data = self.base + self._address(self.base + heap + 8 + 2 * self.length_size)
-        members = {}
-        for node in self._group_nodes(btree, depth=0):
-            self._signature(self.base + node, b"SNOD")
-            count = self._unsigned(self.base + node + 6, 2)
-            entry_size = 2 * self.offset_size + 24
-            for k in range(count):
-                name_offset, address, _ = self._symbol_entry(self.base + node + 8 + k * entry_size)
-                start = heap_data + name_offset
-                name = bytes(self.raw[start:start + 1024]).split(b"\0")[0]
-                name = name.decode("utf-8", errors="replace")
-                members[name] = address
-        return members
-
-    def _group_nodes(self, address, depth):
-        """The symbol table nodes under a group's B-tree node, in order."""
-        if depth > 16:  # pragma: no cover - see below
-            raise H5Error(f"{self.name}: its group B-tree is too deep; is the file damaged?")
-        at = self.base + address
-        self._signature(at, b"TREE")
-        if self.raw[at + 4] != 0:
-            raise H5Error(f"{self.name}: a group B-tree node has the wrong type.")
-        level, used = self.raw[at + 5], self._unsigned(at + 6, 2)
-        first_child = at + 8 + 2 * self.offset_size + self.length_size  # after key 0
-        for k in range(used):
-            child = self._address(first_child + k * (self.offset_size + self.length_size))
-            if level == 0:
-                yield child
-            else:  # pragma: no cover - a root group of more than a few hundred members
-                yield from self._group_nodes(child, depth + 1)
-
-    # ---- Objects ----
-
-    def _messages(self, address):
-        """{type: [data offset, …]} of an object header (version 1)."""
-        at = self.base + address
-        if bytes(self.raw[at:at + 4]) == b"OHDR":
-            self._unsupported("version 2 object headers (a newer file format)")
-        if self.raw[at] != 1:
-            raise H5Error(f"{self.name}: an object header at byte {at} is damaged.")
-        count = self._unsigned(at + 2, 2)
-        blocks = [(at + 16, self._unsigned(at + 8, 4))]
-        messages = {}
-        seen = 0
-        while blocks and seen < count:
-            start, size = blocks.pop(0)
-            cursor, end = start, start + size
-            while cursor + 8 <= end and seen < count:
-                kind, length = self._unsigned(cursor, 2), self._unsigned(cursor + 2, 2)
-                data = cursor + 8
-                seen += 1
-                if kind == 0x10:  # continuation: more messages elsewhere
-                    blocks.append((self.base + self._address(data),
-                                   self._length(data + self.offset_size)))
-                else:
-                    messages.setdefault(kind, []).append(data)
-                cursor = data + length
-        return messages
-
-    def dataset(self, name, address):
-        messages = self._messages(address)
-        if 0x0B in messages:
-            self._unsupported(f"compression or filters (dataset {name!r})")
-        if not {0x1, 0x3, 0x8} <= messages.keys():
-            return None  # a group or something else: not a dataset
-        shape = self._dataspace(messages[0x1][0])
-        dtype = self._datatype(messages[0x3][0], name)
-        size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        at = messages[0x8][0]
-        version = self.raw[at]
-        if version != 3:
-            self._unsupported(f"data layout version {version} (dataset {name!r})")
-        layout = self.raw[at + 1]
-        if layout == 0:  # compact: the data sit in the header
-            start, stored = at + 4, self._unsigned(at + 2, 2)
-        elif layout == 1:  # contiguous
-            address = self._address(at + 2)
-            stored = self._length(at + 2 + self.offset_size)
-            if address == _UNDEFINED:
-                raise H5Error(f"{self.name}: the dataset {name!r} has no data written.")
-            start = self.base + address
-        else:
-            self._unsupported(f"chunked storage (dataset {name!r})")
-        if stored < size or start + size > len(self.raw):
-            raise H5Error(f"{self.name}: the data of {name!r} are cut short; is the file complete?")
-        return np.frombuffer(self.raw, dtype=dtype, count=size // dtype.itemsize,
-                             offset=start).reshape(shape).copy()
-
-    def _dataspace(self, at):
-        version, rank = self.raw[at], self.raw[at + 1]
-        if version != 1:
-            self._unsupported(f"dataspace version {version}")
-        # The current sizes; the maximum sizes may follow, and do not matter here.
-        return tuple(self._length(at + 8 + i * self.length_size) for i in range(rank))
-
-    def _datatype(self, at, name):
-        kind, bits, size = self.raw[at] & 0x0F, self.raw[at + 1], self._unsigned(at + 4, 4)
-        order = ">" if bits & 1 else "<"
-        if kind == 0 and size in (1, 2, 4, 8):  # integers
-            return np.dtype(f"{order}{'i' if bits & 0x08 else 'u'}{size}")
-        if kind == 1 and size in (4, 8):  # floats (IEEE)
-            return np.dtype(f"{order}f{size}")
-        if kind == 3:  # fixed-length strings
-            return np.dtype(f"S{size}")
-        self._unsupported(f"a kind of number this reader does not know (dataset {name!r})")
-
-    def datasets(self):
-        """{name: array} of every dataset of the root group."""
-        out = {}
-        for name, address in self.names().items():
-            array = self.dataset(name, address)
-            if array is not None:
-                out[name] = array
-        return out
-
-
-def read_h5(raw, name="the file"):
-    """The datasets of the root group of an HDF5 file (its bytes), as ``{name: array}``.
-
-    For the course's own files and other simple ones (see :class:`_H5File`); raises
-    :class:`H5Error`, with a message for the reader, for anything else.
-    """
-    return _H5File(raw, name).datasets()
-
-
-def _course_split(raw, name, prefix):
-    """(x, y) of the course's HDF5 file: ``{prefix}_x`` (m, 64, 64, 3), ``{prefix}_y`` (m,)."""
-    arrays = read_h5(raw, name)
-    missing = [key for key in (f"{prefix}_x", f"{prefix}_y") if key not in arrays]
-    if missing:
-        has = ", ".join(sorted(arrays)) or "none"
-        raise H5Error(
-            f"{name} has no dataset {' or '.join(missing)} (it has: {has}). The course's "
-            f"{'training' if prefix == 'train_set' else 'test'} file is "
-            f"{'train_catvnoncat.h5' if prefix == 'train_set' else 'test_catvnoncat.h5'}."
-        )
-    x, y = data._checked_split(arrays[f"{prefix}_x"], arrays[f"{prefix}_y"], name, prefix)
-    if x.shape[1:] != (data.NUM_PX, data.NUM_PX, 3):
-        raise H5Error(
-            f"{name}: {prefix}_x holds pictures of {x.shape[1]}×{x.shape[2]} pixels; the models "
-            f"here take 64×64."
-        )
-    if not np.all((y == 0) | (y == 1)):
-        raise H5Error(f"{name}: {prefix}_y must hold labels 0 and 1.")
-    return x, y, arrays.get("list_classes")
 
 
 def _class_name(value):
