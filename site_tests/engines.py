@@ -31,6 +31,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENGINES = ("chromium", "firefox", "webkit")
 
@@ -87,7 +88,18 @@ class Tab:
         self.allowed = (*self.allowed, *parts)
 
     def unexpected_errors(self):
-        return [e for e in self.errors if not any(part in e for part in self.allowed)]
+        """Uncaught errors the page reported, and requests it made to any host but this
+        machine's test servers (where the engine's protocol reports requests)."""
+        foreign = [
+            f"a request to another host: {url}"
+            for url in self.requests
+            if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url).hostname != "127.0.0.1"
+        ]
+        errors = [e for e in self.errors if not any(part in e for part in self.allowed)]
+        return errors + foreign
+
+    #: Addresses the page and its workers requested, where the engine's protocol reports them.
+    requests = ()
 
     def js(self, expression):
         """The value of the expression, awaited if it is a promise; JSON types only."""
@@ -135,7 +147,9 @@ class ChromiumTab(Tab):
         self.context = browser.new_context(viewport={"width": WINDOW[0], "height": WINDOW[1]})
         self.page = self.context.new_page()
         self.errors = []
+        self.requests = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.context.on("request", lambda request: self.requests.append(request.url))
 
     def _evaluate(self, source):
         return self.page.evaluate(source)
@@ -261,7 +275,7 @@ class FirefoxTab(Tab):
         threading.Thread(target=self._drain, daemon=True).start()
         self.bidi = BiDi(url.rstrip("/") + "/session")
         self.bidi.send("session.new", capabilities={"alwaysMatch": {"acceptInsecureCerts": True}})
-        self.bidi.send("session.subscribe", events=["log.entryAdded"])
+        self.bidi.send("session.subscribe", events=["log.entryAdded", "network.beforeRequestSent"])
         contexts = self.bidi.send("browsingContext.getTree")["contexts"]
         self.context = contexts[0]["context"]
         self.bidi.send(
@@ -274,6 +288,14 @@ class FirefoxTab(Tab):
             self.process.stderr.read()
         except (OSError, ValueError):
             pass
+
+    @property
+    def requests(self):
+        return [
+            event["params"]["request"]["url"]
+            for event in self.bidi.events
+            if event.get("method") == "network.beforeRequestSent"
+        ]
 
     @property
     def errors(self):
