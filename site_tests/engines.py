@@ -87,6 +87,13 @@ class Tab:
         """Errors the test provokes on purpose (a damaged file makes the browser say so)."""
         self.allowed = (*self.allowed, *parts)
 
+    #: Whether only errors raised in the site's own scripts (site/assets/nndl/) count: Material's
+    #: scripts, for one, fail when the browser refuses them localStorage.
+    only_ours = False
+
+    def allow_errors_of_others(self):
+        self.only_ours = True
+
     def unexpected_errors(self):
         """Uncaught errors the page reported, and requests it made to any host but this
         machine's test servers (where the engine's protocol reports requests)."""
@@ -96,6 +103,8 @@ class Tab:
             if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url).hostname != "127.0.0.1"
         ]
         errors = [e for e in self.errors if not any(part in e for part in self.allowed)]
+        if self.only_ours:
+            errors = [e for e in errors if "/assets/nndl/" in e]
         return errors + foreign
 
     #: Addresses the page and its workers requested, where the engine's protocol reports them.
@@ -148,7 +157,7 @@ class ChromiumTab(Tab):
         self.page = self.context.new_page()
         self.errors = []
         self.requests = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("pageerror", lambda error: self.errors.append(error.stack or str(error)))
         self.context.on("request", lambda request: self.requests.append(request.url))
 
     def _evaluate(self, source):
@@ -300,7 +309,9 @@ class FirefoxTab(Tab):
     @property
     def errors(self):
         return [
-            event["params"].get("text", "")
+            " ".join([event["params"].get("text", ""), "at", *(
+                frame.get("url", "") for frame in event["params"].get("stackTrace", {}).get("callFrames", [])
+            )])
             for event in self.bidi.events
             if event.get("method") == "log.entryAdded" and event["params"].get("level") == "error"
         ]
