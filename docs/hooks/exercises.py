@@ -142,10 +142,13 @@ def render_quiz(source, language, class_name, options, md, **kwargs):
         items = "".join(
             f'<li><label class="nndl-quiz__option">'
             f'<input type="radio" name="{name}" value="{i}"> '
+            f'<span class="nndl-quiz__letter">{"ABCDEFGH"[i]}.</span> '
             f'<span class="nndl-quiz__option-text">{inline(text)}</span></label></li>'
             for i, (text, _) in enumerate(q["options"])
         )
         explanation = inline("\n".join(q["explanation"]), block=True)
+        if len(q["options"]) > 8:
+            raise SuperFencesException(f"```{FENCE}: question {q['id']!r} has more than 8 answers")
         parts.append(
             f'<div class="nndl-quiz__question" data-quiz-question="{qid}" data-answer="{right}" '
             f'id="{name}">'
@@ -158,7 +161,8 @@ def render_quiz(source, language, class_name, options, md, **kwargs):
             f'class="nndl-button nndl-quiz__check">Check</button> '
             f'<span class="nndl-quiz__feedback" role="status"></span></p>'
             f'<details class="nndl-quiz__answer"><summary>Answer and explanation</summary>'
-            f'<p class="nndl-quiz__right">The answer: {inline(q["options"][right][0])}</p>'
+            f'<p class="nndl-quiz__right">The answer: {"ABCDEFGH"[right]}. '
+            f'{inline(q["options"][right][0])}</p>'
             f"{explanation}</details>"
             f"</div>"
         )

@@ -599,7 +599,7 @@ function watchReading(page) {
   readObserver = null;
   if (!page.startsWith("/lessons/") || typeof IntersectionObserver === "undefined") return;
   const article = document.querySelector(".md-content article") || document.querySelector("article");
-  const end = article?.querySelector(".nndl-quiz") || article?.lastElementChild;
+  const end = article?.lastElementChild; // after the quiz: the links to the next lesson
   if (!end) return;
   const observer = new IntersectionObserver((entries) => {
     if (entries.some((entry) => entry.isIntersecting)) {
