@@ -17,7 +17,7 @@ Screenshots of the exercise flow and a quiz: build/screenshots/exercises/.
 import json
 import re
 
-from conftest import PYTHON_TIMEOUT_MS, SCREENSHOTS, set_scheme
+from conftest import PYTHON_TIMEOUT_MS, SCREENSHOTS, check_with_axe, set_scheme
 from playwright.sync_api import expect
 
 SHOTS = SCREENSHOTS / "exercises"
@@ -250,6 +250,9 @@ def test_the_quiz_reads_before_scripts_and_explains_every_answer(browser, base_u
     shot(page, question, "quiz-right.png")
     progress = stored_progress(page)["lessons"]["/lessons/01-images-as-vectors/"]["quiz"]
     assert progress["x-shape"] == {"right": True, "choice": 1, "answered": progress["x-shape"]["answered"]}
+
+    # axe-core: the answered quiz, the map of answers and explanations, in both schemes.
+    check_with_axe(page, "lessons/01-images-as-vectors.md", "quiz answered")
 
     # Reloaded, the question shows its last answer.
     page.reload()
