@@ -154,6 +154,10 @@ def test_every_lesson_of_the_built_site_has_a_quiz_of_five_questions_or_more_and
         assert html.count('class="nndl-quiz__answer"') == len(questions)  # an explanation each
         checks = re.findall(r'data-exercise="([^"]+)" data-exercise-part="check"', html)
         assert checks, f"{lesson}: no exercise"
+        for exercise in checks:  # each with its hint, then its solution
+            parts = re.findall(rf'data-exercise="{exercise}" data-exercise-part="(\w+)"', html)
+            assert parts == ["starter", "hint", "solution", "check"] or parts == [
+                "hint", "starter", "solution", "check"], (lesson, exercise, parts)
         slug = lesson.parent.name
         link = re.search(rf'<a\b[^>]*data-lesson[^>]*href="lessons/{slug}/"[^>]*>', home).group(0)
         assert f'data-quiz-questions="{" ".join(questions)}"' in link
