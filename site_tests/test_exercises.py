@@ -324,3 +324,25 @@ def test_the_map_counts_exercises_quizzes_and_reading_and_survives_export_and_im
         "not a progress file of this course"
     )
     expect(status).to_have_text(lesson_text)
+
+
+def test_progress_kept_by_an_earlier_version_of_the_site_is_not_lost(page, watch):
+    """The site used to count cells run (version 1 of the entry): a lesson where cells ran shows
+    as read after the update, and the first new record keeps it."""
+    page.goto("")
+    page.evaluate(
+        """key => localStorage.setItem(key, JSON.stringify({ version: 1, pages: {
+             '/lessons/03-computation-graph/': { run: [1, 2, 3], total: 9, manual: [],
+                                                 updated: '2026-11-26T07:30:00.000Z' } } }))""",
+        PROGRESS_KEY,
+    )
+    page.reload()
+    page.wait_for_selector("#your-progress[data-mounted]")
+    link = page.locator('a[data-lesson][href$="lessons/03-computation-graph/"]')
+    status = page.locator(".md-content li").filter(has=link).locator(".nndl-lesson-progress")
+    expect(status).to_have_text(re.compile(r"^Read · 0 of 1 exercise passed · 0 of \d+ quiz questions right$"))
+    page.goto(LESSON_1)
+    answer(page.locator('[data-quiz-question="n-x"]'), 1, page)
+    lessons = stored_progress(page)["lessons"]
+    assert lessons["/lessons/03-computation-graph/"]["read"] == "2026-11-26T07:30:00.000Z"
+    assert lessons["/lessons/01-images-as-vectors/"]["quiz"]["n-x"]["right"] is True
