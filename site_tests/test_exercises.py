@@ -346,3 +346,15 @@ def test_progress_kept_by_an_earlier_version_of_the_site_is_not_lost(page, watch
     lessons = stored_progress(page)["lessons"]
     assert lessons["/lessons/03-computation-graph/"]["read"] == "2026-11-26T07:30:00.000Z"
     assert lessons["/lessons/01-images-as-vectors/"]["quiz"]["n-x"]["right"] is True
+
+
+def test_a_browser_that_stores_nothing_still_offers_the_solution_after_the_hint(page, watch):
+    from test_every_page import REFUSE_STORAGE
+
+    page.add_init_script(REFUSE_STORAGE)
+    page.goto(LESSON_1)
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    solution = page.locator('details[data-exercise="flatten"][data-exercise-part="solution"]')
+    expect(solution).to_have_attribute("data-locked", "")
+    page.locator('details[data-exercise="flatten"][data-exercise-part="hint"] > summary').click()
+    expect(solution).not_to_have_attribute("data-locked", "")

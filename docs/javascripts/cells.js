@@ -429,8 +429,9 @@ class Session {
     this.announce(`Cell ${cell.number}: ${verdicts.map((el) => el.textContent.replace(/^[✓✗]/, "")).join(" ")}`);
     const exercise = cell.part === "check" ? cell.exercise : null;
     if (exercise) {
-      recordExercise(this.page, exercise, passed ? "passed" : "failed");
-      this.exercises.get(exercise)?.update();
+      const known = this.exercises.get(exercise);
+      if (known) known.mark(passed ? "passed" : "failed");
+      else recordExercise(this.page, exercise, passed ? "passed" : "failed");
     }
   }
 
@@ -517,12 +518,10 @@ class Exercise {
     this.id = id;
     this.hint = hint;
     this.solution = solution;
+    this.here = {}; // what happened during this visit, for a browser that stores nothing
     if (hint) {
       hint.addEventListener("toggle", () => {
-        if (hint.open) {
-          recordExercise(session.page, id, "hint");
-          this.update();
-        }
+        if (hint.open) this.mark("hint");
       });
     }
     if (solution) {
@@ -535,7 +534,14 @@ class Exercise {
   }
 
   get state() {
-    return exerciseState(this.session.page, this.id);
+    return { ...this.here, ...exerciseState(this.session.page, this.id) };
+  }
+
+  /** Record an event of the exercise ("hint", "failed", "passed", "solution"). */
+  mark(event) {
+    this.here[event] = true;
+    recordExercise(this.session.page, this.id, event);
+    this.update();
   }
 
   /** The solution is offered once the hint was opened, a check failed or passed. */
@@ -572,7 +578,7 @@ class Exercise {
       event.preventDefault();
       return;
     }
-    recordExercise(this.session.page, this.id, "solution");
+    this.mark("solution");
   }
 }
 
