@@ -8,8 +8,9 @@
   No serious or critical violation is allowed; the counts by impact go to the session's report
   and to build/axe-results.json.
 - Every control of the site's own (the cells' editors and buttons, the explorables' inputs and
-  buttons, the dashboard's controls, the course map's Reset, the notebook download) is reached
-  with Tab, shows where the focus is, and works with the keyboard alone.
+  buttons, the dashboard's controls, the course map's Export, Import and Reset, the quizzes'
+  Check buttons, the exercises' hint and solution, the notebook download) is reached with Tab,
+  shows where the focus is, and works with the keyboard alone.
 - Results are announced politely: the cells' outputs, the explorables' summaries and the
   dashboard's status are live regions (aria-live="polite" or role="status"), and new results
   land inside them.
@@ -45,6 +46,8 @@ OUR_CONTROLS = ", ".join([
     ".nndl-explorable :is(input, select, button)",
     ".nndl-dashboard :is(input, select, button, summary, [tabindex='0'])",
     ".nndl-progress button",
+    ".nndl-quiz__check",
+    "details[data-exercise-part] > summary",
     "a.md-button[download]",
 ])
 
@@ -403,7 +406,7 @@ def test_the_course_map_resets_from_the_keyboard(page, watch):
     page.keyboard.press("Enter")
     status = page.locator("#your-progress").get_by_role("status")
     expect(status).to_contain_text("Progress reset")
-    expect(page.locator(".nndl-progress__text")).to_have_text(re.compile(r"^0 of \d+ lessons run$"))
+    expect(page.locator(".nndl-progress__text")).to_have_text(re.compile(r"^0 of \d+ lessons done · 0 of "))
 
 
 def test_the_notebook_downloads_from_the_keyboard(page, watch):

@@ -7,8 +7,9 @@ For each page and engine (one test each, in a fresh browser profile: its own cac
   cell to end. Every cell must end "done", except that a cell marked ```pycell manual may end in
   an error the lessons' harness (tests/test_lessons.py) counts as deliberate; the page must
   report no uncaught error;
-- the outputs the lessons promise are there (EXPECTED_OUTPUTS), and the reader's progress now
-  counts the page as run;
+- the outputs the lessons promise are there (EXPECTED_OUTPUTS); every exercise's check, run on
+  the starter code, shows a "not yet" verdict, and the reader's progress counts no exercise of
+  the page as passed (running cells is not learning);
 - in Chromium, axe-core finds no serious or critical violation of the WCAG 2 A/AA rules on the
   page as its cells left it, in the light and the dark scheme (test_accessibility.py checks the
   pages without cells, and every page at 375 pixels).
@@ -20,8 +21,8 @@ stand for the page's explorables, marked as such).
 The time from the first Run to the end of the last cell is measured for each page and engine,
 written to build/lesson-times.json ({engine: {page: seconds}}) and printed in a table at the end
 of the session, with each page's slowest cell. Then the progress of the home page's course map
-(progress.js) is driven through instant navigation, a reload and a reset, and screenshots of the
-map are taken.
+(progress.js: lessons read, exercises passed, quiz answers) is driven through instant
+navigation, a reload and a reset, and screenshots of the map are taken.
 """
 
 import builtins
@@ -280,13 +281,19 @@ def test_every_cell_of_the_page_runs_with_the_outputs_the_lesson_promises(name, 
         if test:
             assert test(matches[0]), f"{engine}, {name}: {matches[0].group(0)!r}"
 
-    # The reader's progress counts the page as run: every cell that is not manual ran.
-    stored = reader.js(f"JSON.parse(localStorage.getItem('{PROGRESS_KEY}'))")
-    entry = stored["pages"][page_key(name)]
-    assert entry["total"] == count
-    required = [n for n in range(1, count + 1) if not manual[n - 1]]
-    assert set(required) <= set(entry["run"])
-    assert entry["manual"] == [n for n in range(1, count + 1) if manual[n - 1]]
+    # Every check, run on the starter code, says "not yet", and no exercise counts as passed.
+    exercises, _ = course_ids(name)
+    checks = "[...document.querySelectorAll('.nndl-cell[data-exercise-part=\"check\"]')]"
+    assert reader.js(f"{checks}.map((el) => el.dataset.exercise)") == exercises
+    verdicts = reader.js(
+        f"{checks}.map((el) => [el.dataset.verdict, el.querySelector('.nndl-verdict')?.dataset.verdict])"
+    )
+    assert verdicts == [["fail", "fail"]] * len(exercises)
+    stored = reader.js(f"JSON.parse(localStorage.getItem('{PROGRESS_KEY}'))") or {}
+    lesson = stored.get("lessons", {}).get(page_key(name), {})
+    for exercise in exercises:
+        assert "failed" in lesson["exercises"][exercise]
+        assert "passed" not in lesson["exercises"][exercise]
 
     # axe-core on the page as its cells left it (outputs, figures; lesson 13's dashboard), light
     # and dark: no serious or critical violation (conftest.check_with_axe). Chromium only: axe
@@ -313,13 +320,42 @@ def wait_for_map(page):
     return page.locator("#your-progress")
 
 
-def test_the_home_page_counts_the_lessons_run_through_navigation_reloads_and_reset(open_page, page):
+def course_ids(name):
+    """(exercise ids, quiz question ids) a page declares, in order (docs/hooks/exercises.py)."""
+    text = (harness.DOCS / name).read_text(encoding="utf-8")
+    exercises = re.findall(r'^```pycell check="([^"]+)"', text, re.M)
+    questions = re.findall(r"^\? ([a-z0-9-]+)$", text, re.M)
+    return exercises, questions
+
+
+def course_totals():
+    exercises = sum(len(course_ids(name)[0]) for name in LESSONS)
+    questions = sum(len(course_ids(name)[1]) for name in LESSONS)
+    return exercises, questions
+
+
+def overall(done, passed, right, read):
+    exercises, questions = course_totals()
+    lessons = len(LESSONS)
+    return (f"{done} of {lessons} lessons done · {passed} of {exercises} exercises passed · "
+            f"{right} of {questions} quiz questions right · {read} {'lesson' if read == 1 else 'lessons'} read")
+
+
+def lesson_progress(passed, exercises, right, questions, read=False):
+    parts = ["Read"] if read else []
+    parts.append(f"{passed} of {exercises} {'exercise' if exercises == 1 else 'exercises'} passed")
+    parts.append(f"{right} of {questions} quiz questions right")
+    return " · ".join(parts)
+
+
+def test_the_home_page_counts_learning_not_clicks_through_navigation_reloads_and_reset(open_page, page):
     lesson = "lessons/03-computation-graph.md"
+    exercises, questions = course_ids(lesson)
     cells = open_page(url_of(lesson))
     count = len(cells)
-    cells[3].run()  # runs cells 1 and 2 first
-    cells[3].expect_state("done")
-    assert cells.states()[:3] == ["done"] * 3
+    cells[count].run()  # runs every cell above it, the exercise's check with the starter code
+    cells[count].expect_state("done")
+    assert cells.states() == ["done"] * count
 
     page.evaluate("window.__sameDocument = true")
     page.locator(".md-nav--primary").get_by_role("link", name="Home", exact=True).click()
@@ -331,55 +367,69 @@ def test_the_home_page_counts_the_lessons_run_through_navigation_reloads_and_res
     lessons = page.locator("a[data-lesson]").count()
     assert lessons == len(LESSONS)  # every lesson is on the map
 
-    def shows(lesson_text, overall):
+    def shows(lesson_text, overall_text):
         expect(status).to_have_text(lesson_text)
-        expect(summary.locator(".nndl-progress__text")).to_have_text(overall)
+        expect(summary.locator(".nndl-progress__text")).to_have_text(overall_text)
 
-    shows(f"3 of {count} cells run", f"0 of {lessons} lessons run, 1 more started")
+    # Every cell ran, and the lesson is not done: its exercise's check said "not yet".
+    started = lesson_progress(0, len(exercises), 0, len(questions))
+    shows(started, overall(0, 0, 0, 0))
     expect(status).to_have_attribute("data-progress", "started")
     others = page.locator(".nndl-lesson-progress")
     expect(others).to_have_count(lessons)
     expect(others.filter(has_text="Not started")).to_have_count(lessons - 1)
     # The link says where the reader is; the bar has a name and a value.
     link = lesson_link(page, lesson)
-    expect(link).to_have_accessible_description(f"3 of {count} cells run")
-    bar = page.get_by_role("progressbar", name=re.compile(r"Your progress: 0 of \d+ lessons run"))
+    expect(link).to_have_accessible_description(started)
+    bar = page.get_by_role("progressbar", name=re.compile(r"Your progress: 0 of \d+ lessons done"))
     expect(bar).to_have_count(1)
-    assert bar.evaluate("el => [el.value, el.max]") == [0, lessons]
+    exercise_total, question_total = course_totals()
+    assert bar.evaluate("el => [el.value, el.max]") == [0, exercise_total + question_total]
 
     page.reload()
     summary = wait_for_map(page)
-    shows(f"3 of {count} cells run", f"0 of {lessons} lessons run, 1 more started")
+    shows(started, overall(0, 0, 0, 0))
 
-    # A lesson whose cells have all run is done (here as if the reader had run lesson 1).
+    # A lesson read, whose exercise passed and whose quiz is answered right, is done (here as if
+    # the reader had done lesson 1).
+    first_exercises, first_questions = course_ids(LESSONS[0])
     page.evaluate(
-        """([key, page]) => {
+        """([key, page, exercises, questions]) => {
              const data = JSON.parse(localStorage.getItem(key));
-             data.pages[page] = { run: [1, 2, 3], total: 3, manual: [], updated: '' };
+             const t = new Date().toISOString();
+             data.lessons[page] = {
+               read: t,
+               exercises: Object.fromEntries(exercises.map((id) => [id, { passed: t }])),
+               quiz: Object.fromEntries(questions.map((id) => [id, { right: true, choice: 0, answered: t }])),
+             };
              localStorage.setItem(key, JSON.stringify(data));
            }""",
-        [PROGRESS_KEY, page_key(LESSONS[0])],
+        [PROGRESS_KEY, page_key(LESSONS[0]), first_exercises, first_questions],
     )
     page.reload()
     summary = wait_for_map(page)
-    expect(lesson_card(page, LESSONS[0]).locator(".nndl-lesson-progress")).to_have_text("Done ✓")
-    shows(f"3 of {count} cells run", f"1 of {lessons} lessons run, 1 more started")
+    first = lesson_card(page, LESSONS[0]).locator(".nndl-lesson-progress")
+    expect(first).to_have_text("Done ✓")
+    expect(first).to_have_attribute(
+        "title", lesson_progress(1, len(first_exercises), len(first_questions), len(first_questions), read=True))
+    done_overall = overall(1, len(first_exercises), len(first_questions), 1)
+    shows(started, done_overall)
 
     reset = summary.get_by_role("button", name="Reset progress")
     page.once("dialog", lambda dialog: dialog.dismiss())  # "Cancel" keeps everything
     reset.click()
-    shows(f"3 of {count} cells run", f"1 of {lessons} lessons run, 1 more started")
+    shows(started, done_overall)
     messages = []
     page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
     reset.click()
-    shows("Not started", f"0 of {lessons} lessons run")
-    assert "Forget which lessons you have run?" in messages[0]
+    shows("Not started", overall(0, 0, 0, 0))
+    assert "Forget your progress" in messages[0]
     expect(summary.get_by_role("status")).to_contain_text("Progress reset")
     expect(reset).to_be_focused()
     assert page.evaluate(f"localStorage.getItem('{PROGRESS_KEY}')") is None
     page.reload()
     wait_for_map(page)
-    shows("Not started", f"0 of {lessons} lessons run")
+    shows("Not started", overall(0, 0, 0, 0))
 
     # The page that explains it keeps its own heading "Your progress" as written.
     page.evaluate("window.__sameDocument = true")
@@ -441,19 +491,28 @@ def test_without_javascript_the_map_says_what_progress_is(browser, base_url):
 
 
 def seed_progress(page):
-    """Lessons 1–4 done, lesson 5 half-way, lesson 6 just started."""
-    pages = {}
+    """Lessons 1–4 done, lesson 5 read with half of its quiz right, lesson 6 just read. Returns
+    what the map's summary then says."""
+    lessons = {}
+    t = "2026-12-01T10:00:00.000Z"
+    passed = right = 0
     for i, name in enumerate(LESSONS[:6]):
-        parsed = harness.load(name)
-        total = len(parsed.cells)
-        manual = [n for n, cell in enumerate(parsed.cells, start=1) if "manual" in cell.options]
-        ran = total if i < 4 else total // 2 if i == 4 else 2
-        run = list(range(1, ran + 1))
-        pages[page_key(name)] = {"run": run, "total": total, "manual": manual, "updated": ""}
+        exercises, questions = course_ids(name)
+        entry = {"read": t, "exercises": {}, "quiz": {}}
+        if i < 4:
+            entry["exercises"] = {e: {"passed": t} for e in exercises}
+            answered = questions
+            passed += len(exercises)
+        else:
+            answered = questions[: len(questions) // 2] if i == 4 else []
+        entry["quiz"] = {q: {"right": True, "choice": 0, "answered": t} for q in answered}
+        right += len(answered)
+        lessons[page_key(name)] = entry
     page.evaluate(
         "([key, value]) => localStorage.setItem(key, JSON.stringify(value))",
-        [PROGRESS_KEY, {"version": 1, "pages": pages}],
+        [PROGRESS_KEY, {"version": 2, "lessons": lessons}],
     )
+    return overall(4, passed, right, 6)
 
 
 @pytest.mark.parametrize("width", [1200, 375], ids=["desktop", "375px"])
@@ -467,12 +526,10 @@ def test_screenshots_of_the_course_map_with_progress(browser, base_url, width):
         errors = []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.goto("")
-        seed_progress(page)
+        expected = seed_progress(page)
         page.reload()
         summary = wait_for_map(page)
-        expect(summary.locator(".nndl-progress__text")).to_have_text(
-            f"4 of {len(LESSONS)} lessons run, 2 more started"
-        )
+        expect(summary.locator(".nndl-progress__text")).to_have_text(expected)
         summary.scroll_into_view_if_needed()
         page.evaluate("window.scrollTo(0, document.getElementById('your-progress').offsetTop - 80)")
         name = "desktop" if width > 600 else f"{width}px"

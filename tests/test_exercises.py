@@ -441,3 +441,24 @@ def test_the_lesson_author_is_told_about_misuse():
         check_value("x", 1.0, 1.0, rtol=-1)
     with pytest.raises(ZeroDivisionError):  # a broken reference is the lesson's bug: it raises
         check_function("f", abs, lambda x: 1 / 0, 1.0)
+
+
+def test_a_verdict_travels_in_the_display_bundle_with_its_kind_and_message():
+    import json
+
+    from nndl.display import mime_bundle
+    from nndl.exercises import VERDICT_MIME
+
+    failed = check_value("X", np.zeros((2, 1)), np.ones((2, 1)))
+    bundle = mime_bundle(failed)
+    assert json.loads(bundle[VERDICT_MIME]) == {"verdict": "fail", "message": failed.message}
+    assert bundle["text/plain"] == failed.message
+    assert 'class="nndl-verdict" data-verdict="fail"' in bundle["text/html"]
+
+    passed = check_value("X", np.ones((2, 1)), np.ones((2, 1)))
+    assert json.loads(mime_bundle(passed)[VERDICT_MIME])["verdict"] == "pass"
+    assert passed.verdict == "pass"
+
+    # Inline code in backticks becomes <code> in the HTML, escaped.
+    html = mime_bundle(Feedback(False, "Not yet: did you forget `return`? a < b"))["text/html"]
+    assert "<code>return</code>" in html and "a &lt; b" in html and "`" not in html

@@ -20,6 +20,7 @@
 """
 
 import logging
+import re
 import shutil
 from html import escape
 from pathlib import Path
@@ -30,7 +31,13 @@ from pymdownx.superfences import SuperFencesException
 log = logging.getLogger("mkdocs.hooks.cells")
 
 FENCE = "pycell"
-OPTIONS = {"manual": "run only when the reader runs this cell, never as an earlier cell of another"}
+OPTIONS = {
+    "manual": "run only when the reader runs this cell, never as an earlier cell of another",
+    "exercise": 'exercise="<id>": a cell of the exercise <id> that the reader writes (its starter)',
+    "check": 'check="<id>": the cell that checks the exercise <id>',
+}
+#: An exercise's id: part of the keys of the reader's progress, so it must never change.
+EXERCISE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 #: (folder made by the build, relative to mkdocs.yml) → (folder inside site/)
 SHIPPED = {
@@ -58,6 +65,11 @@ def validate(language, inputs, options, attrs, md):
             raise SuperFencesException(
                 f"```{FENCE} does not know the option {key!r}. Known options: {known}."
             )
+        if key in ("exercise", "check") and not EXERCISE_ID.fullmatch(value or ""):
+            raise SuperFencesException(
+                f'```{FENCE} {key}="{value}": an exercise id is lower-case letters, digits and '
+                'hyphens, like exercise="flatten"; it names the exercise in readers\' progress.'
+            )
         options[key] = value
     return True
 
@@ -68,6 +80,11 @@ def render(source, language, class_name, options, md, **kwargs):
         src=source, language="python", options={}, md=md, classes=[], id_value="", attrs={}
     )
     manual = ' data-run="manual"' if "manual" in options else ""
+    if "exercise" in options and "check" in options:
+        raise SuperFencesException(f"```{FENCE}: a cell is an exercise's starter or its check, not both")
+    for part, key in (("starter", "exercise"), ("check", "check")):
+        if key in options:
+            manual += f' data-exercise="{escape(options[key])}" data-exercise-part="{part}"'
     return (
         f'<div class="{escape(class_name)}" data-state="idle"{manual}>'
         f'<div class="nndl-cell__source">{highlighted}</div>'

@@ -12,15 +12,24 @@
 //   completed cells again (the code of their last successful run), saying so. A crash of Python
 //   (running out of memory…) takes the same path, and the crashed cell says why.
 // - Edits are saved as they are typed (storage.js) and come back on reload.
-// - Each run that ends with a result is noted for the reader's progress (progress.js), which the
-//   home page's course map shows.
+// - Exercises: a cell rendered from ```pycell exercise="<id>" is a starter of the exercise <id>,
+//   ```pycell check="<id>" its check (docs/hooks/exercises.py also marks its hint and solution).
+//   A cell edited since it last ran says so ("changed since it ran", announced). Running a check
+//   first runs again every earlier cell changed since it ran, so the check grades the code the
+//   reader sees. The check's verdict (an element .nndl-verdict, data-verdict pass|fail, drawn by
+//   output.js) is announced, marks the check cell (data-verdict; a failed check's bar is not
+//   green) and is recorded for the course map (progress.js). The solution is offered only after
+//   the hint was opened or a check failed, and opens after a confirmation.
+// - The reader's progress (progress.js, shown on the home page's course map) counts exercises
+//   passed, quiz answers (quiz.js) and lessons read to the end, not cells run.
 
 import { mountDashboards } from "./dashboard.js";
 import { createEditor } from "./editor.js";
 import { mountExplorables } from "./explorables.js";
 import { mountOffline } from "./offline.js";
 import { OutputArea, h } from "./output.js";
-import { mountProgress, recordRun } from "./progress.js";
+import { exerciseState, mountProgress, recordExercise, recordRead } from "./progress.js";
+import { mountQuizzes } from "./quiz.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
 import { EditStore, fingerprint } from "./storage.js";
 
@@ -73,6 +82,9 @@ class Cell {
     this.index = index;
     this.number = index + 1;
     this.manual = root.dataset.run === "manual";
+    this.exercise = root.dataset.exercise || null;
+    this.part = root.dataset.exercisePart || null; // "starter" | "check" | null
+    this.lastRunCode = null; // the code of the reader's last run, whatever its ending
     this.original = originalCode(root);
     this.hash = hashes[index];
     this.job = null;
@@ -90,6 +102,8 @@ class Cell {
     this.count = h("span", { class: "nndl-cell__count", title: "Execution count" });
     this.status = h("span", { class: "nndl-cell__status" });
     this.badge = h("span", { class: "nndl-cell__badge", hidden: true }, "edited");
+    this.changedBadge = h("span", { class: "nndl-cell__changed", hidden: true },
+      "changed since it ran");
     this.runButton = this.button("Run", ICONS.run, () => this.session.run(this), {
       title: "Run (in the editor: Ctrl+Enter; Shift+Enter runs and moves to the next cell)",
     });
@@ -97,7 +111,8 @@ class Cell {
     this.resetButton = this.button("Reset", ICONS.reset, () => this.reset(), { title: "Put the lesson's code back" });
     const bar = h("div", { class: "nndl-cell__bar" },
       h("span", { class: "nndl-cell__info" },
-        this.label, h("span", { class: "nndl-visually-hidden" }, ", run "), this.count, this.badge, this.status),
+        this.label, h("span", { class: "nndl-visually-hidden" }, ", run "), this.count, this.badge,
+        this.changedBadge, this.status),
       h("span", { class: "nndl-cell__buttons" }, this.runButton, this.stopButton, this.resetButton));
     const source = root.querySelector(".nndl-cell__source") || h("div", { class: "nndl-cell__source" });
     let outputEl = root.querySelector(".nndl-output");
@@ -198,6 +213,26 @@ class Cell {
     const changed = this.editor.code() !== this.original;
     this.badge.hidden = !changed;
     this.resetButton.setAttribute("aria-disabled", String(!changed && this.notice.hidden));
+    this.updateChanged();
+  }
+
+  /** True when the code shown is not the code of the reader's last run of this cell. */
+  get changedSinceRun() {
+    return this.lastRunCode !== null && !this.job && this.editor.code() !== this.lastRunCode;
+  }
+
+  /** Show (and announce, once) that the cell's code changed since it ran; clear it after a run. */
+  updateChanged() {
+    const changed = this.changedSinceRun;
+    this.changedBadge.hidden = !changed;
+    if (changed) this.root.dataset.changed = "";
+    else delete this.root.dataset.changed;
+    if (changed && !this.changedAnnounced) {
+      this.changedAnnounced = true;
+      this.session.announce(`Cell ${this.number} changed since it ran.` +
+        (this.part === "starter" ? " Its check runs it again first." : ""));
+    }
+    if (!changed) this.changedAnnounced = false;
   }
 
   reset() {
@@ -230,8 +265,18 @@ class Session {
     this.seq = 0; // order of successful runs, for replaying after a restart
     this.stopped = null; // the cell whose Stop restarted Python
     const hashes = roots.map((root) => fingerprint(originalCode(root)));
+    this.announcer = document.querySelector(".nndl-announcer") ||
+      h("div", { class: "nndl-announcer nndl-visually-hidden", role: "status" });
+    if (!this.announcer.isConnected) document.body.append(this.announcer);
     this.cells = roots.map((root, index) => new Cell(this, root, index, hashes));
     this.off = runtime.on((event) => this.onRuntime(event));
+    this.exercises = mountExercises(this);
+  }
+
+  /** Say something to screen readers (a polite status region of the page). */
+  announce(text) {
+    this.announcer.textContent = "";
+    setTimeout(() => (this.announcer.textContent = text), 50);
   }
 
   dispose() {
@@ -246,7 +291,10 @@ class Session {
   run(cell, { advance = false } = {}) {
     if (advance) this.focusAfter(cell);
     if (cell.job && !cell.job.replay) return; // already queued or running (a restore may be)
-    const before = this.cells.slice(0, cell.index).filter((c) => c.state === "idle" && !c.manual && !c.job);
+    // A check grades the code the reader sees: earlier cells changed since they ran run again.
+    const check = cell.part === "check";
+    const before = this.cells.slice(0, cell.index).filter((c) => !c.manual && !c.job &&
+      (c.state === "idle" || (check && c.changedSinceRun)));
     this.enqueue([...before, cell], { target: cell });
   }
 
@@ -265,6 +313,10 @@ class Session {
       cell.setStatus(runtime.ready ? (replay ? "Waiting to be restored" : "Queued") : "Waiting for Python");
       if (!replay) cell.setCount("*");
     }
+    if (!replay) {
+      cells.forEach((cell, i) => (cell.lastRunCode = requests[i].code));
+      for (const cell of cells) delete cell.root.dataset.verdict;
+    }
     const jobs = runtime.runAll(requests, (request, i) => this.handlers(cells[i], { replay }), { first: replay });
     jobs.forEach((job, i) => {
       const cell = cells[i];
@@ -276,6 +328,7 @@ class Session {
       chain.jobs.push(job);
       job.done.then((ending) => this.finished(cell, job, ending, context));
     });
+    for (const cell of cells) cell.updateChanged();
     return jobs;
   }
 
@@ -305,6 +358,7 @@ class Session {
     cell.job = null;
     cell.stopTimer();
     cell.output.flush();
+    cell.updateChanged();
     const took = job.started ? seconds(performance.now() - cell.t0) : "";
     const sameCode = cell.editor.code() === code;
     switch (ending.type) {
@@ -312,9 +366,8 @@ class Session {
         if (!replay && ending.bundle) cell.output.rich(ending.bundle, { result: true });
         cell.lastGood = { code, seq: ++this.seq };
         cell.setState("done");
-        if (!replay) recordRun(this.page, cell.number, this.cells.length,
-          this.cells.filter((c) => c.manual).map((c) => c.number));
         cell.setStatus(replay ? "Restored" : auto ? `Done in ${took}, run first for cell ${auto.number}` : `Done in ${took}`);
+        if (!replay) this.verdict(cell);
         break;
       case "error":
         if (replay) {
@@ -363,6 +416,22 @@ class Session {
         cell.setStatus("Python did not start");
         cell.output.notice(`Python could not start: ${ending.message}. Press Run to try again.`, "error");
         break;
+    }
+  }
+
+  /** After a run: if the cell showed a check's verdict, mark the cell, announce it, record it. */
+  verdict(cell) {
+    const verdicts = [...cell.output.el.querySelectorAll(".nndl-verdict")];
+    if (!verdicts.length) return;
+    const passed = verdicts.every((el) => el.dataset.verdict === "pass");
+    cell.root.dataset.verdict = passed ? "pass" : "fail";
+    cell.setStatus(passed ? "Check passed" : "Check: not yet");
+    this.announce(`Cell ${cell.number}: ${verdicts.map((el) => el.textContent.replace(/^[✓✗]/, "")).join(" ")}`);
+    const exercise = cell.part === "check" ? cell.exercise : null;
+    if (exercise) {
+      const known = this.exercises.get(exercise);
+      if (known) known.mark(passed ? "passed" : "failed");
+      else recordExercise(this.page, exercise, passed ? "passed" : "failed");
     }
   }
 
@@ -437,6 +506,118 @@ class Session {
 }
 
 // ================================================================================================
+// An exercise: its hint and solution (the cells know their exercise and part themselves)
+// ================================================================================================
+
+const SOLUTION_LOCKED_HINT = "open the hint or run the check first";
+const SOLUTION_LOCKED = "run the check first";
+
+class Exercise {
+  constructor(session, id, hint, solution) {
+    this.session = session;
+    this.id = id;
+    this.hint = hint;
+    this.solution = solution;
+    this.here = {}; // what happened during this visit, for a browser that stores nothing
+    if (hint) {
+      hint.addEventListener("toggle", () => {
+        if (hint.open) this.mark("hint");
+      });
+    }
+    if (solution) {
+      const summary = solution.querySelector("summary");
+      this.note = h("span", { class: "nndl-solution__note" });
+      summary?.append(this.note);
+      summary?.addEventListener("click", (event) => this.askForSolution(event));
+    }
+    this.update();
+  }
+
+  get state() {
+    return { ...this.here, ...exerciseState(this.session.page, this.id) };
+  }
+
+  /** Record an event of the exercise ("hint", "failed", "passed", "solution"). */
+  mark(event) {
+    this.here[event] = true;
+    recordExercise(this.session.page, this.id, event);
+    this.update();
+  }
+
+  /** The solution is offered once the hint was opened, a check failed or passed. */
+  get offered() {
+    const state = this.state;
+    return Boolean(state.hint || state.failed || state.passed || state.solution);
+  }
+
+  update() {
+    if (!this.solution) return;
+    const offered = this.offered;
+    if (offered) delete this.solution.dataset.locked;
+    else this.solution.dataset.locked = "";
+    this.note.textContent = offered ? "" : ` (${this.hint ? SOLUTION_LOCKED_HINT : SOLUTION_LOCKED})`;
+    const summary = this.solution.querySelector("summary");
+    summary?.setAttribute("aria-disabled", String(!offered));
+  }
+
+  askForSolution(event) {
+    if (this.solution.open) return; // closing is always allowed
+    if (!this.offered) {
+      event.preventDefault();
+      this.session.announce(`The solution is offered after you ${this.hint ? SOLUTION_LOCKED_HINT : SOLUTION_LOCKED}.`);
+      this.note.classList.remove("nndl-solution__note--flash");
+      void this.note.offsetWidth;
+      this.note.classList.add("nndl-solution__note--flash");
+      return;
+    }
+    if (this.state.solution) return; // seen before: no need to ask again
+    const sure = window.confirm(
+      "Show the solution? Trying once more, with the hint and the check's message, teaches more " +
+      "than reading the answer. You can still write your own version afterwards.");
+    if (!sure) {
+      event.preventDefault();
+      return;
+    }
+    this.mark("solution");
+  }
+}
+
+/** The page's exercises by id, with the hint and solution docs/hooks/exercises.py marked. */
+function mountExercises(session) {
+  const exercises = new Map();
+  const ids = new Set(session.cells.filter((cell) => cell.exercise).map((cell) => cell.exercise));
+  for (const id of ids) {
+    const part = (name) => document.querySelector(
+      `details[data-exercise="${CSS.escape(id)}"][data-exercise-part="${name}"]`);
+    exercises.set(id, new Exercise(session, id, part("hint"), part("solution")));
+  }
+  return exercises;
+}
+
+// ================================================================================================
+// Reading: a lesson counts as read when its end has been on screen
+// ================================================================================================
+
+let readObserver = null;
+
+function watchReading(page) {
+  readObserver?.disconnect();
+  readObserver = null;
+  if (!page.startsWith("/lessons/") || typeof IntersectionObserver === "undefined") return;
+  const article = document.querySelector(".md-content article") || document.querySelector("article");
+  const end = article?.lastElementChild; // after the quiz: the links to the next lesson
+  if (!end) return;
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) {
+      recordRead(page);
+      observer.disconnect();
+    }
+  });
+  observer.observe(end);
+  readObserver = observer;
+}
+
+// ================================================================================================
 // The start-up status, shown while Python loads (one per tab)
 // ================================================================================================
 
@@ -488,6 +669,8 @@ function mount() {
   mountDashboards(pageKey());
   mountProgress(); // the course map's progress, on the home page
   mountOffline(); // the service worker, and the "Make available offline" control
+  mountQuizzes(pageKey()); // plain JavaScript: the quizzes work before (and without) Python
+  watchReading(pageKey());
   const roots = [...document.querySelectorAll(".nndl-cell")];
   if (session && roots.length === session.roots.length && roots.every((root, i) => root === session.roots[i])) {
     return; // the same page again

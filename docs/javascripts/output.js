@@ -289,9 +289,38 @@ function lastExceptionLine(lines) {
   return lines.length - 1;
 }
 
-/** The best view of a MIME bundle: SVG, PNG/JPEG, HTML, then plain text. */
+/** The MIME type of an exercise check's verdict (nndl.exercises.VERDICT_MIME). */
+export const VERDICT_MIME = "application/vnd.nndl.verdict+json";
+
+/** Text with `inline code` as <code> elements (the course's messages quote code in backticks). */
+export function withCode(text) {
+  return text.split("`").map((part, i) => (i % 2 ? h("code", {}, part) : part));
+}
+
+/** A check's verdict: <div class="nndl-verdict" data-verdict="pass|fail">, its label ("Correct",
+ *  "Not yet": the words before the message's first colon) in bold, then the message. */
+export function renderVerdict({ verdict, message }) {
+  const pass = verdict === "pass";
+  const colon = message.indexOf(":");
+  const label = colon > 0 && colon < 40 ? message.slice(0, colon) : pass ? "Correct" : "Not yet";
+  const rest = colon > 0 && colon < 40 ? message.slice(colon + 1).trimStart() : message;
+  return h("div", { class: "nndl-verdict", "data-verdict": pass ? "pass" : "fail" },
+    h("span", { class: "nndl-verdict__icon", "aria-hidden": "true" }, pass ? "✓" : "✗"),
+    h("p", { class: "nndl-verdict__text" },
+      h("strong", { class: "nndl-verdict__label" }, label), rest ? ": " : "", ...withCode(rest)));
+}
+
+/** The best view of a MIME bundle: a verdict, SVG, PNG/JPEG, HTML, then plain text. */
 export function renderBundle(bundle) {
   const text = bundle["text/plain"] ?? "";
+  if (bundle[VERDICT_MIME]) {
+    try {
+      const data = JSON.parse(bundle[VERDICT_MIME]);
+      if (typeof data.message === "string") return renderVerdict(data);
+    } catch {
+      // not a verdict this page can read: shown as text below
+    }
+  }
   if (bundle["image/svg+xml"]) {
     const svg = parseSVG(bundle["image/svg+xml"]);
     if (svg) return h("div", { class: "nndl-figure" }, svg);

@@ -27,6 +27,8 @@ Pure Python and NumPy: it runs on CPython and in the browser alike.
 """
 
 import copy
+import html
+import json
 import math
 import os
 import traceback
@@ -35,7 +37,14 @@ from numbers import Number
 
 import numpy as np
 
-__all__ = ["DEFAULT_RTOL", "DEFAULT_ATOL", "Feedback", "check_function", "check_value"]
+__all__ = [
+    "DEFAULT_RTOL",
+    "DEFAULT_ATOL",
+    "VERDICT_MIME",
+    "Feedback",
+    "check_function",
+    "check_value",
+]
 
 DEFAULT_RTOL = 1e-7
 """Relative tolerance: how far, relative to the expected value, an entry may be off."""
@@ -49,7 +58,9 @@ _THIS_FILE = os.path.normcase(os.path.abspath(__file__))
 class Feedback:
     """The outcome of a check: ``passed`` (also its truth value) and a ``message`` for the reader.
 
-    Shown as its message, so a check cell ending with ``check_function(...)`` displays it.
+    Shown as its message, so a check cell ending with ``check_function(...)`` displays it; its
+    display bundle also carries the verdict (``VERDICT_MIME``) that the course's pages draw as a
+    pass or "not yet" box, and HTML for Jupyter.
     """
 
     __slots__ = ("passed", "message")
@@ -66,6 +77,39 @@ class Feedback:
 
     def __repr__(self):
         return self.message
+
+    @property
+    def verdict(self):
+        """``"pass"`` or ``"fail"``: what the course's pages show as the verdict's kind."""
+        return "pass" if self.passed else "fail"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The verdict for the course's pages (``VERDICT_MIME``: its kind and message, which the
+        page shows as an element of class ``nndl-verdict`` with ``data-verdict`` pass or fail,
+        inline code in backticks drawn as code), HTML for Jupyter, and the plain message."""
+        return {
+            VERDICT_MIME: json.dumps({"verdict": self.verdict, "message": self.message}),
+            "text/html": _verdict_html(self),
+            "text/plain": self.message,
+        }
+
+
+VERDICT_MIME = "application/vnd.nndl.verdict+json"
+"""The MIME type of a check's verdict in a display bundle: JSON ``{"verdict", "message"}``."""
+
+
+def _verdict_html(feedback):
+    """The message as HTML: the label before the first colon in bold, `code` as <code>."""
+    parts = feedback.message.split("`")
+    body = "".join(
+        f"<code>{html.escape(part)}</code>" if i % 2 else html.escape(part)
+        for i, part in enumerate(parts)
+    )
+    colour = "#2e7d32" if feedback.passed else "#c62828"
+    return (
+        f'<div class="nndl-verdict" data-verdict="{feedback.verdict}" '
+        f'style="border-left: 4px solid {colour}; padding: 0.3em 0.8em">{body}</div>'
+    )
 
 
 class _Mismatch(Exception):
