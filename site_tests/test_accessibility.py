@@ -33,7 +33,7 @@ from conftest import (
 )
 from playwright.sync_api import expect
 from test_every_page import PAGES as CELL_PAGES
-from test_every_page import harness, seed_progress, url_of, wait_for_python
+from test_every_page import harness, seed_progress, url_of, wait_for_python_on
 
 #: Every page of the site, with or without cells (test_every_page.PAGES has those with cells).
 ALL_PAGES = harness.PAGES
@@ -63,7 +63,7 @@ def wait_until_ready(page):
     for selector in (".nndl-cell", ".nndl-explorable", ".nndl-dashboard"):
         expect(page.locator(f"{selector}:not([data-mounted])")).to_have_count(0, timeout=30_000)
     if page.locator(".nndl-cell").count():
-        wait_for_python(page)
+        wait_for_python_on(page)
 
 
 # ---- axe-core on every page, and every page on a phone --------------------------------------------
@@ -297,7 +297,7 @@ def test_tab_passes_through_an_editor_left_with_escape_until_the_reader_types(op
 
 def test_a_cell_runs_and_its_output_is_announced_from_the_keyboard(open_page, page):
     cells = open_page("demo/")
-    wait_for_python(page)
+    wait_for_python_on(page)
     outputs = page.locator(".nndl-cell .nndl-output")
     assert outputs.count() == len(cells)
     for i in range(outputs.count()):

@@ -220,6 +220,14 @@ def check_notebook(page, name, url, count):
         assert source.rstrip("\n") == original.rstrip("\n"), f"{name}: notebook cell {number}"
 
 
+def wait_for_python_on(page):
+    """The same wait, on a Playwright page (the tests that stay in Chromium)."""
+    status = page.locator(".nndl-runtime")
+    expect(status).to_have_attribute("data-phase", re.compile(r"^(ready|failed)$"),
+                                      timeout=PYTHON_TIMEOUT * 1000)
+    assert status.get_attribute("data-phase") == "ready", status.inner_text()
+
+
 def wait_for_python(reader):
     phase = reader.wait(
         "['ready', 'failed'].includes(document.querySelector('.nndl-runtime')?.dataset.phase)"
