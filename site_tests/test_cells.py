@@ -293,8 +293,9 @@ def test_a_lesson_downloads_as_a_notebook_of_its_cells(open_page, page):
     code = ["".join(cell["source"]) for cell in book["cells"]
             if cell["cell_type"] == "code" and "nndl" not in cell["metadata"]]
     assert len(code) == len(cells) > 0
-    drawn = [cell["metadata"]["nndl"]["explorable"] for cell in book["cells"] if "nndl" in cell["metadata"]]
-    assert drawn == ["computation-graph"]  # the page's explorable, as a cell that draws it
+    marked = [cell["metadata"]["nndl"] for cell in book["cells"] if "nndl" in cell["metadata"]]
+    # First the line that installs nndl, then the page's explorable, as a cell that draws it.
+    assert marked == [{"install": True}, {"explorable": "computation-graph"}]
     for number, source in enumerate(code, start=1):
         assert cells[number].code() == source.rstrip("\n"), number
 
