@@ -4,7 +4,7 @@
 #                CPython, without the lessons' cells, the trainings or coverage (pytest -m "not slow")
 #   make test    all tests (~25 min on a 2-core machine): actionlint on the Pages workflow; the
 #                engine and the lessons' cells on CPython 3.12 + NumPy 2.0.2 with coverage
-#                (test-engine, ~4 min); the same tests inside Pyodide under Node.js (test-pyodide,
+#                (test-engine, ~4 min) beside the same tests inside Pyodide under Node.js (test-pyodide,
 #                ~5 min; both pass counts compared); then the built site (test-site) in Chromium,
 #                Firefox and WebKit, and its notebooks in a Jupyter kernel
 #   make serve   build the site and serve it at http://127.0.0.1:8000/
@@ -42,7 +42,11 @@ $(STAMP): $(REQUIREMENTS) pyproject.toml scripts/find-python312
 
 venv: $(STAMP)
 
-test: lint-workflows test-engine test-pyodide test-counts test-site
+# The engine's suite on CPython and inside Pyodide are independent and each keeps one core busy:
+# they run side by side (each one's output printed whole when it ends), then the site's tests.
+test: lint-workflows
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-engine test-pyodide
+	$(MAKE) --no-print-directory test-counts test-site
 
 PYTEST_ARGS ?=
 
