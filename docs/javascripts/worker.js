@@ -338,12 +338,17 @@ async function loadEngine() {
 
 // ---- Stage 4: the matrix-product kernel ------------------------------------------------------
 
+// Checked as the worker starts, while WebAssembly has nothing else to compile: WebKit validates a
+// module through the same queue that compiles the 10 MB interpreter and NumPy's libraries in the
+// background, and a check made after them waited 0.2–7 s there (Chromium: under 15 ms).
+const KERNEL_VALID = WebAssembly.validate(KERNEL);
+
 /** Put the kernel where nndl.matmul finds it: Python opens it with ctypes, as a shared library
  *  that works in Python's own memory. A browser without WebAssembly SIMD (Safari before 16.4)
  *  cannot compile it (or the page was asked to do without it: features.js); training then takes
  *  the slower OpenBLAS route, or NumPy's own product when OpenBLAS cannot be had. */
 function installKernel(without) {
-  if (without.includes("wasm-simd") || !WebAssembly.validate(KERNEL)) {
+  if (without.includes("wasm-simd") || !KERNEL_VALID) {
     console.warn("nndl: this browser has no WebAssembly SIMD; matrix products take the slower route");
     return;
   }
