@@ -717,7 +717,7 @@ def main():
         absent = engines.missing(engine)
         if absent:
             parser.error(f"{engine} is not installed here ({', '.join(absent)}): "
-                         "run scripts/install-browsers")
+                         "run `make browsers`")
     if not (args.site / "index.html").is_file():
         parser.error(f"{args.site} is not a built site: run `make site` first")
 
