@@ -398,10 +398,27 @@ class WebKitTab(Tab):
 
     engine = "webkit"
 
+    #: How long MiniBrowser may take to start. Now and then, on a busy machine, it never
+    #: answers the new session (the driver waits for ever): the tab is then started again once.
+    SESSION_TIMEOUT = 120
+
     def __init__(self, features_off, display):
         env = {**os.environ, "DISPLAY": display}
         for feature in features_off:
             env.update(switches(feature, "webkit").get("env", {}))
+        for attempt in (1, 2):
+            try:
+                self._start(env)
+                break
+            except EngineError:
+                if attempt == 2:
+                    raise
+        self._call("POST", f"{self.session}/timeouts", {"script": 600_000, "pageLoad": 120_000})
+        self._call("POST", f"{self.session}/window/rect", {"width": WINDOW[0], "height": WINDOW[1]})
+        self.errors = []  # WebDriver classic reports no console messages
+
+    def _start(self, env):
+        """Start WebKitWebDriver and, through it, a MiniBrowser session."""
         self.port = free_port()
         self.driver = subprocess.Popen(
             [WEBKIT_DRIVER, f"--port={self.port}", "--host=127.0.0.1"],
@@ -415,27 +432,37 @@ class WebKitTab(Tab):
                 break
             except (urllib.error.URLError, ConnectionError):
                 if time.monotonic() > deadline:
-                    self.driver.kill()
+                    self._stop_driver()
                     raise EngineError("webkit: WebKitWebDriver did not start")
                 time.sleep(0.1)
         capabilities = {
             "browserName": "MiniBrowser",
             "webkitgtk:browserOptions": {"binary": MINIBROWSER, "args": ["--automation"]},
         }
-        session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}})
+        try:
+            session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}},
+                                 timeout=self.SESSION_TIMEOUT)
+        except (TimeoutError, urllib.error.URLError) as error:
+            self._stop_driver()
+            raise EngineError(f"webkit: MiniBrowser did not start ({error})") from None
         self.session = f"/session/{session['sessionId']}"
-        self._call("POST", f"{self.session}/timeouts", {"script": 600_000, "pageLoad": 120_000})
-        self._call("POST", f"{self.session}/window/rect", {"width": WINDOW[0], "height": WINDOW[1]})
-        self.errors = []  # WebDriver classic reports no console messages
 
-    def _call(self, method, path, body=None):
+    def _stop_driver(self):
+        self.driver.terminate()
+        try:
+            self.driver.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.driver.kill()
+            self.driver.wait()
+
+    def _call(self, method, path, body=None, timeout=900):
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
             self.base + path, data=data, method=method,
             headers={"Content-Type": "application/json; charset=utf-8"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=900) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return json.loads(response.read())["value"]
         except urllib.error.HTTPError as error:
             value = json.loads(error.read() or b"{}").get("value", {})
@@ -471,11 +498,7 @@ class WebKitTab(Tab):
             self._call("DELETE", self.session)
         except Exception:
             pass
-        self.driver.terminate()
-        try:
-            self.driver.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.driver.kill()
+        self._stop_driver()
 
 
 class WebKit:
