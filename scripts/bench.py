@@ -302,6 +302,7 @@ class Browsers:
         self.server = SiteServer(isolated=False, root=site)  # this private copy
         self.playwright = None
         self.drivers = {}
+        self.tabs = []  # open tabs, closed at the end if a workload fails
 
     def driver(self, engine):
         if engine not in self.drivers:
@@ -316,15 +317,28 @@ class Browsers:
 
     def fresh_profile(self, engine):
         """A tab in a fresh profile, kept on disk where the engine allows (engines.py)."""
-        return self.driver(engine).open_tab(on_disk=True)
+        tab = self.driver(engine).open_tab(on_disk=True)
+        self.tabs.append(tab)
+        return tab
 
     def reader(self, engine, path):
         """A reader of path in a fresh profile (in memory), its cells mounted."""
-        reader = Reader(self.driver(engine).open_tab(), self.server.url)
+        tab = self.driver(engine).open_tab()
+        self.tabs.append(tab)
+        reader = Reader(tab, self.server.url)
         reader.open(path)
         return reader
 
+    def close_tab(self, tab):
+        self.tabs.remove(tab)
+        tab.close()
+
     def close(self):
+        for tab in list(self.tabs):
+            try:
+                self.close_tab(tab)
+            except Exception as error:  # already failing: say so, close the rest
+                print(f"bench: closing a {tab.engine} tab: {error}", file=sys.stderr)
         for driver in self.drivers.values():
             driver.close()
         if self.playwright is not None:
@@ -405,10 +419,10 @@ def bench_startup(browsers, engine_names, runs, results):
             r("cold_first_result").add(cold)
             r("warm_first_result").add(warm)
             r("next_page_first_result").add(next_page_result_ms(tab, NEXT_PAGE) / 1000)
-            tab.close()
+            browsers.close_tab(tab)
             # The reference, in a fresh profile of its own: the same two visits of the bare page.
             bare_cold, bare_loaded, bare_warm, tab = two_visits(browsers, engine, BARE_PAGE)
-            tab.close()
+            browsers.close_tab(tab)
             r("bare_cold_first_result").add(bare_cold)
             r("bare_warm_first_result").add(bare_warm)
             bytes_text = bare_bytes_text = ""
@@ -458,7 +472,7 @@ def bench_training(browsers, name, engine_names, runs, threads, results):
                         f"{out['test_acc']:.0f} %)")
         print(f"  {name} run {run + 1}: " + ", ".join(line), flush=True)
     for reader in readers.values():
-        reader.tab.close()
+        browsers.close_tab(reader.tab)
 
 
 def dot_cell_code():
@@ -487,7 +501,7 @@ def bench_dot(browsers, runs, threads, results):
         n_ratio.add(loop / dot)
         print(f"  dot run {run + 1}: browser loop/np.dot = {b_ratio.values[-1]:.0f}, "
               f"native {n_ratio.values[-1]:.0f}", flush=True)
-    reader.tab.close()
+    browsers.close_tab(reader.tab)
     results.update(dot_loop_ratio_browser=b_ratio, dot_loop_ratio_native=n_ratio,
                    dot_loop_browser=b_loop, dot_np_browser=b_dot, dot_loop_native=n_loop,
                    dot_np_native=n_dot)
