@@ -8,7 +8,8 @@
 #                ~5 min; both pass counts compared); then the built site (test-site) in Chromium,
 #                Firefox and WebKit, and its notebooks in a Jupyter kernel
 #   make serve   build the site and serve it at http://127.0.0.1:8000/
-#   make bench   the course's speed in the browsers against native CPython: a table, build/bench.json
+#   make bench   the course's speed in Chromium, Firefox and WebKit against native CPython: tables,
+#                build/bench.json
 #
 # pytest markers: `slow` marks what trains a model or runs every cell of a page; add
 # PYTEST_ARGS='-m "not slow"' to a test target to leave those out.
@@ -27,7 +28,7 @@ help:
 	@echo "make check  - the engine's unit tests, in seconds (the inner loop)"
 	@echo "make test   - run all tests (sets everything up on a fresh machine)"
 	@echo "make serve  - build the site and serve it at http://127.0.0.1:8000/"
-	@echo "make bench  - time start-up and training in Chromium against native CPython"
+	@echo "make bench  - time start-up and training in Chromium, Firefox and WebKit against native CPython"
 
 REQUIREMENTS := requirements/engine.txt requirements/runtime.txt requirements/site.txt
 
@@ -169,14 +170,16 @@ test-site: site browsers
 	$(PY) -m pytest site_tests $(PYTEST_ARGS)
 
 # --- The benchmark (not a test): scripts/bench.py, on a private copy of site/ ---
-#   make bench   start-up (cold, warm, next page), the two trainings and the vectorization race,
-#                in Chromium and natively, 3 runs each; prints the table, writes build/bench.json
-#                and build/bench.md. Takes about 15–20 minutes on a 2-core machine.
-#   make bench BENCH_ARGS="--only startup,lr --runs 5"   a selection (see --help)
+#   make bench   start-up (cold, warm, next page, and the bare Pyodide page) and logistic regression
+#                in Chromium, Firefox and WebKit side by side; the L-layer training and the
+#                vectorization race in Chromium; all against native CPython, 3 runs each; prints
+#                the tables, writes build/bench.json and build/bench.md. Takes about 20–25 minutes
+#                on a 2-core machine.
+#   make bench BENCH_ARGS="--only startup,lr --engines chromium,webkit --runs 5"   a selection
 BENCH_ARGS ?=
 
 .PHONY: bench
-bench: site
+bench: site browsers
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:

@@ -1,34 +1,43 @@
 """The course's speed, in the browser and natively, side by side: `make bench`.
 
-A benchmark, not a test: it prints a table and writes the same figures to build/bench.json (and
-the table as Markdown to build/bench.md, for docs/performance.md). Every figure is the median of
---runs repetitions with its min–max, next to its reference, with the machine and its load.
+A benchmark, not a test: it prints two tables and writes the same figures to build/bench.json
+(and the tables as Markdown to build/bench.md, for docs/performance.md). Every figure is the
+median of --runs repetitions with its min–max, next to its reference, with the machine and its
+load.
 
-Browser: Debian's Chromium, driven by Playwright, on a private copy of the built site (so that a
-rebuild of site/ during the run cannot change what is measured) served under /nndl/ as GitHub
-Pages would. Workloads run through real pages, as a reader runs them:
+Browsers: the three engines the site supports, driven through site_tests/engines.py (Debian's
+Chromium through Playwright, Firefox ESR through WebDriver BiDi, WebKitGTK's MiniBrowser through
+WebKitWebDriver under Xvfb), on a private copy of the built site (so that a rebuild of site/
+during the run cannot change what is measured) served under /nndl/ as GitHub Pages would.
+Workloads run through real pages, as a reader runs them:
 
-- startup: a fresh browser profile (an empty profile folder, as a reader's browser keeps: its
-  HTTP cache also holds the code compiled from scripts and WebAssembly) opens the demo page,
-  which presses Run on its first cell as soon as it is mounted: time from navigation to the
-  cell's result, and the bytes transferred ("cold"); a new tab of the same profile opens the page
-  again ("warm", a second visit); then a link of the site's navigation leads to lesson 3 in the
-  same visit, whose first cell is run the same way: time from the click to its result ("next
-  page"). The reference, measured in the same way in a fresh profile of its own: a bare page
-  that loads Pyodide 0.27.7 and NumPy exactly as published and computes one NumPy result;
-- lr, deep: the course's two trainings on the sample images, typed into the first cell of the
-  training lesson and run (logistic regression, α = 0.005, 2000 iterations; the L-layer network
-  [12288, 20, 7, 5, 1], α = 0.0075, 2500 iterations), timed inside Python around the training
-  alone; the same code runs natively on CPython (.venv) in a subprocess, for the reference;
-- dot: the vectorization lesson's own first cell (a loop against np.dot on 10⁶ elements), run as
-  it is; the same code natively.
+- startup, in every engine of --engines, each run measuring them in turn: a fresh browser
+  profile opens the demo page, which presses Run on its first cell as soon as it is mounted and
+  records when the result shows (performance.now(), from the start of navigation; the script
+  doing so is written into the private copy's pages, see RECORD_FIRST_RESULT): the "cold" figure,
+  with the bytes transferred in Chromium; a new tab of the same browser opens the page again
+  ("warm", a second visit: what the engine keeps between the two is in WARM); then a link of the
+  site's navigation leads to lesson 3 in the same visit, whose first cell is run the same way:
+  time from the click to its result ("next page"). The reference, measured in the same way in a
+  fresh profile of its own of the same engine: a bare page that loads Pyodide 0.27.7 and NumPy
+  exactly as published and computes one NumPy result;
+- lr, in every engine of --engines; deep, in Chromium: the course's two trainings on the sample
+  images, typed into the first cell of the training lesson and run (logistic regression,
+  α = 0.005, 2000 iterations; the L-layer network [12288, 20, 7, 5, 1], α = 0.0075, 2500
+  iterations), timed inside Python around the training alone; the same code runs natively on
+  CPython (.venv) in a subprocess, for the reference;
+- dot, in Chromium: the vectorization lesson's own first cell (a loop against np.dot on 10⁶
+  elements), run as it is; the same code natively.
 
-    .venv/bin/python scripts/bench.py [--only startup,lr,deep,dot] [--runs 3] [--site DIR]
+    .venv/bin/python scripts/bench.py [--only startup,lr,deep,dot] [--engines chromium,firefox,webkit]
+                                      [--runs 3] [--site DIR]
 
-The complete default run takes about 15 minutes on a 2-core machine (the deep training dominates).
+The complete default run takes about 20–25 minutes on a 2-core machine (the deep training
+dominates).
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -43,7 +52,25 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "site_tests"))
+import engines  # noqa: E402  (site_tests/engines.py: the three engines behind one interface)
+from reader import Reader  # noqa: E402
+
 WORKLOADS = ("startup", "lr", "deep", "dot")
+#: The workloads measured in every engine asked for; the others in Chromium only.
+ALL_ENGINES_WORKLOADS = ("startup", "lr")
+ENGINE_LABELS = {"chromium": "Chromium", "firefox": "Firefox", "webkit": "WebKit"}
+#: What "warm" (the second visit) keeps, per engine (see engines.py's PROFILE of each).
+WARM = {
+    "chromium": "a new tab of the same browser, whose profile folder on disk keeps the HTTP "
+                "cache with the code compiled from scripts and WebAssembly",
+    "firefox": "a new tab (WebDriver BiDi browsingContext.create) of the same browser, whose "
+               "profile folder on disk keeps the HTTP cache",
+    "webkit": "a new tab of the same WebDriver session: the same MiniBrowser process and its "
+              "ephemeral (in-memory) data store, which keeps the HTTP cache for the session's "
+              "life; WebKitGTK gives automation no profile on disk",
+}
+STARTUP_TIMEOUT = 180  # s: a cold first result in WebKit on a busy 2-core machine
 
 TRAINING_PAGE = "lessons/13-training-on-images/"
 BARE_PAGE = "bench-bare/"  # the start-up reference, added to the private copy (add_bare_page)
@@ -91,11 +118,15 @@ print("BENCH " + json.dumps({"seconds": seconds, "train_acc": float(train_acc),
 """,
 }
 
-# Chromium's side of the start-up figures. The page itself presses Run on its first cell the moment
-# that cell is mounted (editor built, buttons in place): a reader's quickest click, without the 50–
-# 100 ms the test driver takes to notice the cell and click through its own checks. It records the
-# moment (performance.now(), from the start of navigation) the cell shows its result. `__skip`
-# names a cell already measured (the previous page's, during instant navigation).
+# How the start-up figures are taken, the same way in every engine. The page itself presses Run on
+# its first cell the moment that cell is mounted (editor built, buttons in place): a reader's
+# quickest click, without the 50–100 ms a test driver takes to notice the cell and click. It
+# records the moment (performance.now(), from the start of navigation) the cell shows its result;
+# the driver reads that moment once it is there, so its own polling is not in the figure.
+# `__skip` names a cell already measured (the previous page's, during instant navigation). The
+# script is written into the private copy's pages (add_recorder), first in <head>, allowed by
+# the page's Content-Security-Policy through its hash like the page's other inline scripts:
+# WebDriver has no way to run a script before a page's own.
 RECORD_FIRST_RESULT = """
 new MutationObserver(() => {
   const cell = document.querySelector('.nndl-cell');
@@ -108,6 +139,24 @@ new MutationObserver(() => {
   if (cell.dataset.state === 'done' && !window.__firstResult) window.__firstResult = performance.now();
 }).observe(document, { subtree: true, childList: true, attributes: true });
 """
+
+
+def add_recorder(site):
+    """Write RECORD_FIRST_RESULT into the start-up pages of the private copy of the site, right
+    after their Content-Security-Policy, which gets the script's sha256. (The service worker then
+    keeps no offline copy of these two pages, whose bytes no longer match its manifest; online,
+    it answers pages from the network anyway.)"""
+    digest = base64.b64encode(hashlib.sha256(RECORD_FIRST_RESULT.encode()).digest()).decode()
+    for path in (FIRST_PAGE, NEXT_PAGE):
+        page = site / path / "index.html"
+        html = page.read_text(encoding="utf-8")
+        meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', html)
+        if meta is None or "script-src 'self'" not in meta.group(0):
+            sys.exit(f"bench: {page} has no Content-Security-Policy with script-src 'self'")
+        allowed = meta.group(0).replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'")
+        html = (html[: meta.start()] + allowed + f"<script>{RECORD_FIRST_RESULT}</script>"
+                + html[meta.end():])
+        page.write_text(html, encoding="utf-8")
 
 
 # The start-up figures' reference: Pyodide and NumPy exactly as published, on a page of their own
@@ -157,13 +206,21 @@ def cpu_model():
 
 
 def chromium_version():
-    from site_tests_conftest import CHROMIUM
-
     try:
-        return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True,
+        return subprocess.run([engines.CHROMIUM, "--version"], capture_output=True, text=True,
                               timeout=30).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
+
+
+def engine_versions(engine_names):
+    versions = {}
+    for engine in engine_names:
+        if engine == "chromium":
+            versions[engine] = chromium_version()
+        else:
+            versions[engine] = {"firefox": engines.Firefox, "webkit": engines.WebKit}[engine]().version()
+    return versions
 
 
 def machine():
@@ -229,83 +286,92 @@ def parse_bench(text):
 # ---- Browser runs -----------------------------------------------------------------------------
 
 
-class Browser:
+def key(engine, figure):
+    """A figure's name in the results: Chromium's under its own name (as before there were three
+    engines), the others' prefixed with the engine."""
+    return figure if engine == "chromium" else f"{engine}_{figure}"
+
+
+class Browsers:
+    """The engines of site_tests/engines.py, each started when first needed, and the server of
+    the private copy of the site."""
+
     def __init__(self, site):
-        from playwright.sync_api import sync_playwright
-        from site_tests_conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer
+        from site_tests_conftest import SiteServer
 
         self.server = SiteServer(isolated=False, root=site)  # this private copy
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.playwright = None
+        self.drivers = {}
+        self.tabs = []  # open tabs, closed at the end if a workload fails
 
-    def fresh_profile(self):
-        """A browser context with a new, empty profile directory of its own."""
-        from site_tests_conftest import CHROMIUM, CHROMIUM_ARGS
+    def driver(self, engine):
+        if engine not in self.drivers:
+            if engine == "chromium":
+                from playwright.sync_api import sync_playwright
 
-        folder = tempfile.mkdtemp(prefix="nndl-bench-profile-")
-        context = self.playwright.chromium.launch_persistent_context(
-            folder, executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        context.profile_folder = folder
-        return context
+                self.playwright = sync_playwright().start()
+                self.drivers[engine] = engines.Chromium(self.playwright)
+            else:
+                self.drivers[engine] = {"firefox": engines.Firefox, "webkit": engines.WebKit}[engine]()
+        return self.drivers[engine]
 
-    def close_profile(self, context):
-        context.close()
-        shutil.rmtree(context.profile_folder, ignore_errors=True)
+    def fresh_profile(self, engine):
+        """A tab in a fresh profile, kept on disk where the engine allows (engines.py)."""
+        tab = self.driver(engine).open_tab(on_disk=True)
+        self.tabs.append(tab)
+        return tab
+
+    def reader(self, engine, path):
+        """A reader of path in a fresh profile (in memory), its cells mounted."""
+        tab = self.driver(engine).open_tab()
+        self.tabs.append(tab)
+        reader = Reader(tab, self.server.url)
+        reader.open(path)
+        return reader
+
+    def close_tab(self, tab):
+        self.tabs.remove(tab)
+        tab.close()
 
     def close(self):
-        self.browser.close()
-        self.playwright.stop()
+        for tab in list(self.tabs):
+            try:
+                self.close_tab(tab)
+            except Exception as error:  # already failing: say so, close the rest
+                print(f"bench: closing a {tab.engine} tab: {error}", file=sys.stderr)
+        for driver in self.drivers.values():
+            driver.close()
+        if self.playwright is not None:
+            self.playwright.stop()
         self.server.close()
 
     def url(self, path):
         return self.server.url + path
 
-    def open(self, page, path):
-        page.goto(self.url(path))
-        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
 
-    def first_result_ms(self, page, path):
-        """Open path (the page presses Run on its first cell); ms from navigation to its result."""
-        page.goto(self.url(path))
-        page.wait_for_function("() => window.__firstResult", timeout=120_000)
-        return page.evaluate("window.__firstResult")
+def first_result_ms(tab, url):
+    """Open url (the page presses Run on its first cell); ms from navigation to its result, as
+    the page recorded it."""
+    tab.goto(url)
+    return tab.wait("window.__firstResult", timeout=STARTUP_TIMEOUT,
+                    message="the first cell's result")
 
-    def next_page_result_ms(self, page, path):
-        """Follow the site's own link to path (instant navigation, same visit); the page runs its
-        first cell; ms from the click to the result."""
-        start = page.evaluate(
-            """(path) => {
-                 window.__skip = document.querySelector('.nndl-cell');
-                 window.__firstResult = null;
-                 const link = [...document.querySelectorAll('a[href]')]
-                   .find((a) => new URL(a.href).pathname.endsWith(path));
-                 const t = performance.now();
-                 link.click();
-                 return t;
-               }""",
-            path,
-        )
-        page.wait_for_function("() => window.__firstResult", timeout=120_000)
-        return page.evaluate("window.__firstResult") - start
 
-    def run_cell(self, page, code=None, timeout_s=3600):
-        """Run the page's first cell (with code typed in, if given); returns its output text."""
-        cell = page.locator(".nndl-cell").first
-        if code is not None:
-            cell.locator(".cm-content").click()
-            page.keyboard.press("ControlOrMeta+a")
-            page.keyboard.insert_text(code.strip() + "\n")
-        cell.get_by_role("button", name="Run", exact=True).click()
-        page.wait_for_function(
-            "() => ['done', 'error'].includes(document.querySelector('.nndl-cell').dataset.state)",
-            timeout=timeout_s * 1000,
-            polling=500,
-        )
-        text = cell.locator(".nndl-output").inner_text()
-        if cell.get_attribute("data-state") == "error":
-            raise RuntimeError(f"the cell failed:\n{text}")
-        return text
+def next_page_result_ms(tab, path):
+    """Follow the site's own link to path (instant navigation, same visit); the page runs its
+    first cell; ms from the click to the result."""
+    start = tab.js(
+        "(() => {"
+        " window.__skip = document.querySelector('.nndl-cell');"
+        " window.__firstResult = null;"
+        " const link = [...document.querySelectorAll('a[href]')]"
+        f"   .find((a) => new URL(a.href).pathname.endsWith({json.dumps(path)}));"
+        " const t = performance.now();"
+        " link.click();"
+        " return t; })()"
+    )
+    return tab.wait("window.__firstResult", timeout=STARTUP_TIMEOUT,
+                    message="the next page's first result") - start
 
 
 def transferred_bytes(request):
@@ -313,84 +379,100 @@ def transferred_bytes(request):
     return sizes["responseHeadersSize"] + sizes["responseBodySize"]
 
 
-def two_visits(browser, path):
-    """A fresh browser profile opens path, then opens it again in a new tab. Returns the first
-    result's seconds and bytes transferred of the first visit, the seconds of the second, and the
-    profile with its second tab, still open."""
-    # A fresh browser profile on disk, as a reader's: its HTTP cache keeps the code compiled
-    # from scripts and WebAssembly (a private window's does not).
-    context = browser.fresh_profile()
-    context.add_init_script(RECORD_FIRST_RESULT)
-    page = context.new_page()
+def two_visits(browsers, engine, path):
+    """A fresh browser profile opens path, then a new tab of the same browser opens it again.
+    Returns the first result's seconds and (Chromium only) the bytes transferred of the first
+    visit, the seconds of the second, and the tab, still open."""
+    tab = browsers.fresh_profile(engine)
     loaded = []
+    if engine == "chromium":  # Playwright sees every request's size; the others: not measured
 
-    def count(request):
-        loaded.append(transferred_bytes(request))
+        def count(request):
+            loaded.append(transferred_bytes(request))
 
-    context.on("requestfinished", count)
-    cold = browser.first_result_ms(page, path) / 1000
-    context.remove_listener("requestfinished", count)
-    # A second visit: a new tab of the same browser profile (its HTTP and code caches).
-    page.close()
-    page = context.new_page()
-    warm = browser.first_result_ms(page, path) / 1000
-    return cold, sum(loaded), warm, context, page
+        tab.context.on("requestfinished", count)
+    cold = first_result_ms(tab, browsers.url(path)) / 1000
+    if engine == "chromium":
+        tab.context.remove_listener("requestfinished", count)
+    # A second visit: this tab closed, a new tab of the same browser (its HTTP and code caches).
+    tab.new_tab()
+    warm = first_result_ms(tab, browsers.url(path)) / 1000
+    return cold, (sum(loaded) if loaded else None), warm, tab
 
 
-def bench_startup(browser, runs, results):
-    figures = ("cold_first_result", "cold_bytes", "warm_first_result", "next_page_first_result",
-               "bare_cold_first_result", "bare_cold_bytes", "bare_warm_first_result")
-    for name in figures:
-        results[name] = Series()
+STARTUP_FIGURES = ("cold_first_result", "cold_bytes", "warm_first_result",
+                   "next_page_first_result", "bare_cold_first_result", "bare_cold_bytes",
+                   "bare_warm_first_result")
+
+
+def bench_startup(browsers, engine_names, runs, results):
+    """Each run measures every engine in turn, so that the ratios compare engines under the same
+    load."""
+    for engine in engine_names:
+        for figure in STARTUP_FIGURES:
+            if engine == "chromium" or "bytes" not in figure:
+                results[key(engine, figure)] = Series()
     for run in range(runs):
-        cold, loaded, warm, context, page = two_visits(browser, FIRST_PAGE)
-        results["cold_first_result"].add(cold)
-        results["cold_bytes"].add(loaded)
-        results["warm_first_result"].add(warm)
-        results["next_page_first_result"].add(browser.next_page_result_ms(page, NEXT_PAGE) / 1000)
-        browser.close_profile(context)
-        # The reference, in a fresh profile of its own: the same two visits of the bare page.
-        cold, loaded, warm, context, _ = two_visits(browser, BARE_PAGE)
-        results["bare_cold_first_result"].add(cold)
-        results["bare_cold_bytes"].add(loaded)
-        results["bare_warm_first_result"].add(warm)
-        browser.close_profile(context)
-        last = {name: results[name].values[-1] for name in figures}
-        print(f"  startup run {run + 1}: cold {last['cold_first_result']:.2f} s,"
-              f" warm {last['warm_first_result']:.2f} s,"
-              f" next page {last['next_page_first_result']:.2f} s,"
-              f" {last['cold_bytes'] / 1e6:.1f} MB; bare Pyodide page:"
-              f" cold {last['bare_cold_first_result']:.2f} s,"
-              f" warm {last['bare_warm_first_result']:.2f} s,"
-              f" {last['bare_cold_bytes'] / 1e6:.1f} MB", flush=True)
+        for engine in engine_names:
+            r = lambda figure: results[key(engine, figure)]  # noqa: E731
+            cold, loaded, warm, tab = two_visits(browsers, engine, FIRST_PAGE)
+            r("cold_first_result").add(cold)
+            r("warm_first_result").add(warm)
+            r("next_page_first_result").add(next_page_result_ms(tab, NEXT_PAGE) / 1000)
+            browsers.close_tab(tab)
+            # The reference, in a fresh profile of its own: the same two visits of the bare page.
+            bare_cold, bare_loaded, bare_warm, tab = two_visits(browsers, engine, BARE_PAGE)
+            browsers.close_tab(tab)
+            r("bare_cold_first_result").add(bare_cold)
+            r("bare_warm_first_result").add(bare_warm)
+            bytes_text = bare_bytes_text = ""
+            if engine == "chromium":
+                r("cold_bytes").add(loaded)
+                r("bare_cold_bytes").add(bare_loaded)
+                bytes_text, bare_bytes_text = f", {loaded / 1e6:.1f} MB", f", {bare_loaded / 1e6:.1f} MB"
+            print(f"  startup run {run + 1}, {engine}: cold {cold:.2f} s, warm {warm:.2f} s,"
+                  f" next page {r('next_page_first_result').values[-1]:.2f} s{bytes_text};"
+                  f" bare Pyodide page: cold {bare_cold:.2f} s, warm {bare_warm:.2f} s"
+                  f"{bare_bytes_text}", flush=True)
 
 
-def bench_training(browser, name, runs, threads, results):
+def run_cell(reader, code=None, timeout_s=3600):
+    """Run the page's first cell (with code typed in, if given); returns its output text."""
+    if code is not None:
+        reader.type_code(1, code.strip() + "\n")
+    state, text = reader.run_and_wait(1, timeout=timeout_s)
+    if state == "error":
+        raise RuntimeError(f"{reader.engine}: the cell failed:\n{text}")
+    return text
+
+
+def bench_training(browsers, name, engine_names, runs, threads, results):
+    """The training in each engine (one page each, kept open), and natively, in turn. Results:
+    lr_browser, lr_native, lr_test_acc_browser, ..., firefox_lr_browser, ..."""
     code = TRAINING_CODE[name]
-    b_time, n_time, b_acc, n_acc, b_train, n_train = (Series() for _ in range(6))
-    context = browser.browser.new_context()
-    page = context.new_page()
-    browser.open(page, TRAINING_PAGE)
+    figures = ("browser", "test_acc_browser", "train_acc_browser")
+    native_figures = ("native", "test_acc_native", "train_acc_native")
+    for figure in native_figures:
+        results[f"{name}_{figure}"] = Series()
+    readers = {}
+    for engine in engine_names:
+        for figure in figures:
+            results[key(engine, f"{name}_{figure}")] = Series()
+        readers[engine] = browsers.reader(engine, TRAINING_PAGE)
     for run in range(runs):
         out = native(code, threads)
-        n_time.add(out["seconds"])
-        n_acc.add(out["test_acc"])
-        n_train.add(out["train_acc"])
-        out = parse_bench(browser.run_cell(page, code))
-        b_time.add(out["seconds"])
-        b_acc.add(out["test_acc"])
-        b_train.add(out["train_acc"])
-        print(f"  {name} run {run + 1}: browser {b_time.values[-1]:.2f} s "
-              f"({b_train.values[-1]:.0f} % / {b_acc.values[-1]:.0f} %), native "
-              f"{n_time.values[-1]:.2f} s ({n_train.values[-1]:.0f} % / {n_acc.values[-1]:.0f} %)",
-              flush=True)
-    context.close()
-    results[f"{name}_browser"] = b_time
-    results[f"{name}_native"] = n_time
-    results[f"{name}_test_acc_browser"] = b_acc
-    results[f"{name}_test_acc_native"] = n_acc
-    results[f"{name}_train_acc_browser"] = b_train
-    results[f"{name}_train_acc_native"] = n_train
+        for figure, field in zip(native_figures, ("seconds", "test_acc", "train_acc")):
+            results[f"{name}_{figure}"].add(out[field])
+        line = [f"native {out['seconds']:.2f} s ({out['train_acc']:.0f} % / {out['test_acc']:.0f} %)"]
+        for engine, reader in readers.items():
+            out = parse_bench(run_cell(reader, code))
+            for figure, field in zip(figures, ("seconds", "test_acc", "train_acc")):
+                results[key(engine, f"{name}_{figure}")].add(out[field])
+            line.append(f"{engine} {out['seconds']:.2f} s ({out['train_acc']:.0f} % / "
+                        f"{out['test_acc']:.0f} %)")
+        print(f"  {name} run {run + 1}: " + ", ".join(line), flush=True)
+    for reader in readers.values():
+        browsers.close_tab(reader.tab)
 
 
 def dot_cell_code():
@@ -404,14 +486,12 @@ def parse_dot(text):
     return loop, dot
 
 
-def bench_dot(browser, runs, threads, results):
+def bench_dot(browsers, runs, threads, results):
     b_ratio, n_ratio, b_loop, b_dot, n_loop, n_dot = (Series() for _ in range(6))
     code = dot_cell_code()
-    context = browser.browser.new_context()
-    page = context.new_page()
-    browser.open(page, DOT_PAGE)
+    reader = browsers.reader("chromium", DOT_PAGE)
     for run in range(runs):
-        loop, dot = parse_dot(browser.run_cell(page))
+        loop, dot = parse_dot(run_cell(reader))
         b_loop.add(loop / 1000)
         b_dot.add(dot / 1000)
         b_ratio.add(loop / dot)
@@ -421,7 +501,7 @@ def bench_dot(browser, runs, threads, results):
         n_ratio.add(loop / dot)
         print(f"  dot run {run + 1}: browser loop/np.dot = {b_ratio.values[-1]:.0f}, "
               f"native {n_ratio.values[-1]:.0f}", flush=True)
-    context.close()
+    browsers.close_tab(reader.tab)
     results.update(dot_loop_ratio_browser=b_ratio, dot_loop_ratio_native=n_ratio,
                    dot_loop_browser=b_loop, dot_np_browser=b_dot, dot_loop_native=n_loop,
                    dot_np_native=n_dot)
@@ -501,6 +581,66 @@ def table(results, info):
     return "\n".join(lines)
 
 
+def engines_table(results, info):
+    """Start-up and the logistic regression in each engine measured, as Markdown: each figure
+    next to the bare Pyodide page's in the same engine and to Chromium's, all from the same run."""
+    names = [e for e in engines.ENGINES if results.get(key(e, "cold_first_result"))
+             or results.get(key(e, "lr_browser"))]
+    if not names:
+        return ""
+    versions = info.get("engines", {})
+    rows = [("Engine", "Figure", "Median [min–max]", "Bare Pyodide page", "Lesson ÷ bare",
+             "÷ Chromium")]
+    r = results.get
+
+    def to_chromium(engine, figure):
+        ours, theirs = r(key(engine, figure)), r(figure)
+        if not theirs or not theirs.values:
+            return "–"
+        return f"{ours.median / theirs.median:.2f}×"
+
+    for engine in names:
+        label = ENGINE_LABELS[engine]
+        for figure, text, bare in (
+            ("cold_first_result", "First result, cold", "bare_cold_first_result"),
+            ("warm_first_result", "First result, warm (second visit)", "bare_warm_first_result"),
+            ("next_page_first_result", "First result, next lesson (same visit)", None),
+        ):
+            if not r(key(engine, figure)):
+                continue
+            bare_series = r(key(engine, bare)) if bare else None
+            if bare_series and bare_series.values:
+                bare_text = spread(bare_series, " s")
+                ratio = f"{r(key(engine, figure)).median / bare_series.median:.2f}×"
+            else:
+                bare_text = ratio = "–"
+            rows.append((label, text, spread(r(key(engine, figure)), " s"), bare_text, ratio,
+                         to_chromium(engine, figure)))
+            label = ""
+        if r(key(engine, "lr_browser")):
+            rows.append((label, "Logistic regression, 2000 it.: time (train / test accuracy)",
+                         f"{spread(r(key(engine, 'lr_browser')), ' s')} "
+                         f"({r(key(engine, 'lr_train_acc_browser')).median:.0f} % / "
+                         f"{r(key(engine, 'lr_test_acc_browser')).median:.0f} %)",
+                         "–", "–", to_chromium(engine, "lr_browser")))
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    lines.append("")
+    lines.append(
+        "Median [min–max] of n runs, every engine measured in turn within each run (so the "
+        "ratios compare engines under the same load); engines: "
+        + "; ".join(f"{versions.get(e, ENGINE_LABELS[e])}" for e in names) + ". "
+        "Cold: a fresh profile's first visit. Warm, a second visit: "
+        + "; ".join(f"{ENGINE_LABELS[e]}: {WARM[e]}" for e in names) + ". "
+        "Next lesson: the site's link to lesson 3, followed in the same tab (instant navigation). "
+        "In every engine the page presses Run on its first cell once it is mounted and records "
+        "the result's moment with performance.now(), from the start of navigation. The bare page "
+        "loads Pyodide 0.27.7 and NumPy as published, in a fresh profile of its own, and is "
+        "visited twice the same way."
+    )
+    return "\n".join(lines)
+
+
 def table_from_json(paths):
     results, info = {}, None
     for path in paths:
@@ -510,7 +650,16 @@ def table_from_json(paths):
                 series = results[name] = Series()
                 series.values, series.loads = summary["runs"], summary["load_1min"]
         info = info or data["machine"]
-    return table(results, info)
+    return report(results, info)
+
+
+def report(results, info):
+    """Chromium's table against native CPython, then the engines side by side."""
+    parts = [table(results, info)]
+    side = engines_table(results, info)
+    if side:
+        parts.append(side)
+    return "\n\n".join(parts)
 
 
 def write_json(results, info, path):
@@ -531,8 +680,13 @@ def write_json(results, info, path):
         "bare_warm_first_result_s": "bare_warm_first_result",
         "bare_cold_bytes": "bare_cold_bytes",
     }
-    for key, name in keys.items():
-        data[key] = results[name].median if name in results else None
+    for engine in ("firefox", "webkit"):
+        for figure in ("cold_first_result", "warm_first_result", "next_page_first_result",
+                       "bare_cold_first_result", "bare_warm_first_result", "lr_browser"):
+            keys[f"{engine}_{figure}_s"] = f"{engine}_{figure}"
+        keys[f"{engine}_lr_test_acc_browser"] = f"{engine}_lr_test_acc_browser"
+    for json_key, name in keys.items():
+        data[json_key] = results[name].median if name in results else None
     data["details"] = {name: series.summary() for name, series in results.items()}
     data["machine"] = info
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -543,6 +697,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default=",".join(WORKLOADS),
                         help=f"comma-separated workloads among {', '.join(WORKLOADS)} (default: all)")
+    parser.add_argument("--engines", default=",".join(engines.ENGINES),
+                        help="comma-separated engines among chromium, firefox, webkit for the "
+                             f"{' and '.join(ALL_ENGINES_WORKLOADS)} workloads (default: all "
+                             "three); the other workloads run in Chromium only")
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each (default 3)")
     parser.add_argument("--site", type=Path, default=ROOT / "site",
                         help="the built site (default site/); a private copy of it is served")
@@ -561,31 +719,49 @@ def main():
     unknown = set(only) - set(WORKLOADS)
     if unknown:
         parser.error(f"unknown workloads: {', '.join(sorted(unknown))}")
+    engine_names = [e.strip() for e in args.engines.split(",") if e.strip()]
+    unknown = set(engine_names) - set(engines.ENGINES)
+    if unknown or not engine_names:
+        parser.error(f"unknown engines: {', '.join(sorted(unknown)) or '(none)'}; "
+                     f"choose among {', '.join(engines.ENGINES)}")
+    engine_names = [e for e in engines.ENGINES if e in engine_names]  # Chromium first
+    if any(w not in ALL_ENGINES_WORKLOADS for w in only) and "chromium" not in engine_names:
+        engine_names.insert(0, "chromium")  # deep and dot run in Chromium
+    for engine in engine_names:
+        absent = engines.missing(engine)
+        if absent:
+            parser.error(f"{engine} is not installed here ({', '.join(absent)}): "
+                         "run `make browsers`")
     if not (args.site / "index.html").is_file():
         parser.error(f"{args.site} is not a built site: run `make site` first")
 
     info = machine()
-    info.update(runs=args.runs, native_threads=args.native_threads, workloads=only)
-    print(f"Machine: {info['cpu']}, {info['cores']} cores, load {info['load_at_start']}", flush=True)
+    info.update(runs=args.runs, native_threads=args.native_threads, workloads=only,
+                engine_names=engine_names, engines=engine_versions(engine_names),
+                warm={e: WARM[e] for e in engine_names})
+    print(f"Machine: {info['cpu']}, {info['cores']} cores, load {info['load_at_start']}; "
+          + ", ".join(info["engines"].values()), flush=True)
     results = {}
     with tempfile.TemporaryDirectory(prefix="nndl-bench-") as tmp:
         site = Path(tmp) / "site"
         shutil.copytree(args.site, site)
         if "startup" in only:
             add_bare_page(site)
-        browser = Browser(site)
+            add_recorder(site)
+        browsers = Browsers(site)
         try:
             if "startup" in only:
-                bench_startup(browser, args.runs, results)
-            for name in ("lr", "deep"):
-                if name in only:
-                    bench_training(browser, name, args.runs, args.native_threads, results)
+                bench_startup(browsers, engine_names, args.runs, results)
+            if "lr" in only:
+                bench_training(browsers, "lr", engine_names, args.runs, args.native_threads, results)
+            if "deep" in only:
+                bench_training(browsers, "deep", ["chromium"], args.runs, args.native_threads, results)
             if "dot" in only:
-                bench_dot(browser, args.runs, args.native_threads, results)
+                bench_dot(browsers, args.runs, args.native_threads, results)
         finally:
-            browser.close()
+            browsers.close()
     info["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    text = table(results, info)
+    text = report(results, info)
     print()
     print(text)
     write_json(results, info, args.output)
@@ -595,7 +771,6 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "site_tests"))
     import importlib
 
     sys.modules["site_tests_conftest"] = importlib.import_module("conftest")

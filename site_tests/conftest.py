@@ -145,12 +145,13 @@ def engine(request, playwright):
 
 @pytest.fixture
 def open_tab(engine):
-    """open_tab(features_off=()) → a Tab in a fresh profile of this test's engine; each is
-    closed at the end of the test, which fails if the page reported an uncaught error."""
+    """open_tab(features_off=(), on_disk=False) → a Tab in a fresh profile of this test's engine
+    (engines.py); each is closed at the end of the test, which fails if the page reported an
+    uncaught error."""
     tabs = []
 
-    def open_(features_off=()):
-        tab = engine.open_tab(features_off)
+    def open_(features_off=(), on_disk=False):
+        tab = engine.open_tab(features_off, on_disk=on_disk)
         tabs.append(tab)
         return tab
 

@@ -11,12 +11,20 @@ speaks. A test sees only `Tab`:
     tab.js("expression")        the value of a JavaScript expression (awaited), through JSON
     tab.wait("expression")      until the expression is truthy, or fail with what it was
     tab.screenshot(path)
+    tab.new_tab()               this page closed, a new tab of the same browser and profile
+                                opened in its place: a reader's second visit (caches kept)
 
 Everything a test does to a page goes through the page's own JavaScript (clicking a button,
 typing into an editor by the browser's editing commands), which all three engines run alike.
 
 An engine's features may be switched off to test the site's fallbacks, the way a reader's browser
 lacks them: `open_tab(features_off={"wasm-simd", ...})` (see FEATURE_SWITCHES).
+
+A fresh tab's profile, and so what a second visit through `new_tab()` keeps, differs by engine
+(each engine class's PROFILE says it): Chromium's is in memory unless `open_tab(on_disk=True)`
+asks for an empty profile folder, as a reader's browser keeps one; Firefox's is always a new
+profile folder; WebKit's is the ephemeral (in-memory) data store that WebKitGTK gives every
+automation session.
 """
 
 import base64
@@ -137,6 +145,11 @@ class Tab:
     def reload(self):
         raise NotImplementedError
 
+    def new_tab(self):
+        """Close this page and open a new tab of the same browser in its place (same profile:
+        HTTP cache, compiled code, storage, service workers); later calls go to the new tab."""
+        raise NotImplementedError
+
     def screenshot(self, path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_bytes(self._png())
@@ -151,14 +164,24 @@ class Tab:
 class ChromiumTab(Tab):
     engine = "chromium"
 
-    def __init__(self, browser, features_off):
+    def __init__(self, browser, features_off, context=None):
         self.browser = browser
-        self.context = browser.new_context(viewport={"width": WINDOW[0], "height": WINDOW[1]})
-        self.page = self.context.new_page()
+        self.context = context or browser.new_context(
+            viewport={"width": WINDOW[0], "height": WINDOW[1]}
+        )
         self.errors = []
         self.requests = []
-        self.page.on("pageerror", lambda error: self.errors.append(error.stack or str(error)))
         self.context.on("request", lambda request: self.requests.append(request.url))
+        self._watch(self.context.pages[0] if self.context.pages else self.context.new_page())
+
+    def _watch(self, page):
+        self.page = page
+        self.page.on("pageerror", lambda error: self.errors.append(error.stack or str(error)))
+
+    def new_tab(self):
+        old = self.page
+        self._watch(self.context.new_page())
+        old.close()
 
     def _evaluate(self, source):
         return self.page.evaluate(source)
@@ -176,19 +199,34 @@ class ChromiumTab(Tab):
         self.context.close()
         if self.browser is not None and getattr(self, "owns_browser", False):
             self.browser.close()
+        if getattr(self, "profile", None):
+            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 class Chromium:
     name = "chromium"
+    PROFILE = ("a fresh profile folder on disk (HTTP cache with the code compiled from scripts"
+               " and WebAssembly, storage, service workers)")
 
     def __init__(self, playwright):
         self.playwright = playwright
         self.shared = None
 
-    def open_tab(self, features_off=()):
+    def open_tab(self, features_off=(), on_disk=False):
+        """A tab in a fresh profile: in memory, or in an empty profile folder (on_disk), which
+        keeps what a reader's browser keeps between visits, such as compiled code."""
         args = list(CHROMIUM_ARGS)
         for feature in features_off:
             args += switches(feature, "chromium").get("args", [])
+        if on_disk:
+            folder = tempfile.mkdtemp(prefix="nndl-chromium-")
+            context = self.playwright.chromium.launch_persistent_context(
+                folder, executable_path=CHROMIUM, args=args,
+                viewport={"width": WINDOW[0], "height": WINDOW[1]},
+            )
+            tab = ChromiumTab(None, features_off, context=context)
+            tab.profile = folder
+            return tab
         if features_off:  # a browser of its own, launched with the switches
             browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=args)
             tab = ChromiumTab(browser, features_off)
@@ -286,11 +324,19 @@ class FirefoxTab(Tab):
         self.bidi.send("session.new", capabilities={"alwaysMatch": {"acceptInsecureCerts": True}})
         self.bidi.send("session.subscribe", events=["log.entryAdded", "network.beforeRequestSent"])
         contexts = self.bidi.send("browsingContext.getTree")["contexts"]
-        self.context = contexts[0]["context"]
+        self._use(contexts[0]["context"])
+
+    def _use(self, context):
+        self.context = context
         self.bidi.send(
             "browsingContext.setViewport", context=self.context,
             viewport={"width": WINDOW[0], "height": WINDOW[1]},
         )
+
+    def new_tab(self):
+        old = self.context
+        self._use(self.bidi.send("browsingContext.create", type="tab")["context"])
+        self.bidi.send("browsingContext.close", context=old)
 
     def _drain(self):
         try:
@@ -354,8 +400,10 @@ class FirefoxTab(Tab):
 
 class Firefox:
     name = "firefox"
+    PROFILE = "a fresh profile folder on disk (HTTP cache, storage, service workers)"
 
-    def open_tab(self, features_off=()):
+    def open_tab(self, features_off=(), on_disk=False):
+        """A tab in a fresh profile folder (always on disk: on_disk changes nothing)."""
         return FirefoxTab(features_off)
 
     def version(self):
@@ -382,10 +430,27 @@ class WebKitTab(Tab):
 
     engine = "webkit"
 
+    #: How long MiniBrowser may take to start. Now and then, on a busy machine, it never
+    #: answers the new session (the driver waits for ever): the tab is then started again once.
+    SESSION_TIMEOUT = 120
+
     def __init__(self, features_off, display):
         env = {**os.environ, "DISPLAY": display}
         for feature in features_off:
             env.update(switches(feature, "webkit").get("env", {}))
+        for attempt in (1, 2):
+            try:
+                self._start(env)
+                break
+            except EngineError:
+                if attempt == 2:
+                    raise
+        self._call("POST", f"{self.session}/timeouts", {"script": 600_000, "pageLoad": 120_000})
+        self._call("POST", f"{self.session}/window/rect", {"width": WINDOW[0], "height": WINDOW[1]})
+        self.errors = []  # WebDriver classic reports no console messages
+
+    def _start(self, env):
+        """Start WebKitWebDriver and, through it, a MiniBrowser session."""
         self.port = free_port()
         self.driver = subprocess.Popen(
             [WEBKIT_DRIVER, f"--port={self.port}", "--host=127.0.0.1"],
@@ -399,27 +464,37 @@ class WebKitTab(Tab):
                 break
             except (urllib.error.URLError, ConnectionError):
                 if time.monotonic() > deadline:
-                    self.driver.kill()
+                    self._stop_driver()
                     raise EngineError("webkit: WebKitWebDriver did not start")
                 time.sleep(0.1)
         capabilities = {
             "browserName": "MiniBrowser",
             "webkitgtk:browserOptions": {"binary": MINIBROWSER, "args": ["--automation"]},
         }
-        session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}})
+        try:
+            session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": capabilities}},
+                                 timeout=self.SESSION_TIMEOUT)
+        except (TimeoutError, urllib.error.URLError) as error:
+            self._stop_driver()
+            raise EngineError(f"webkit: MiniBrowser did not start ({error})") from None
         self.session = f"/session/{session['sessionId']}"
-        self._call("POST", f"{self.session}/timeouts", {"script": 600_000, "pageLoad": 120_000})
-        self._call("POST", f"{self.session}/window/rect", {"width": WINDOW[0], "height": WINDOW[1]})
-        self.errors = []  # WebDriver classic reports no console messages
 
-    def _call(self, method, path, body=None):
+    def _stop_driver(self):
+        self.driver.terminate()
+        try:
+            self.driver.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.driver.kill()
+            self.driver.wait()
+
+    def _call(self, method, path, body=None, timeout=900):
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
             self.base + path, data=data, method=method,
             headers={"Content-Type": "application/json; charset=utf-8"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=900) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return json.loads(response.read())["value"]
         except urllib.error.HTTPError as error:
             value = json.loads(error.read() or b"{}").get("value", {})
@@ -438,6 +513,12 @@ class WebKitTab(Tab):
     def goto(self, url):
         self._call("POST", f"{self.session}/url", {"url": url})
 
+    def new_tab(self):
+        handle = self._call("POST", f"{self.session}/window/new", {"type": "tab"})["handle"]
+        self._call("DELETE", f"{self.session}/window")
+        self._call("POST", f"{self.session}/window", {"handle": handle})
+        self._call("POST", f"{self.session}/window/rect", {"width": WINDOW[0], "height": WINDOW[1]})
+
     def reload(self):
         self._call("POST", f"{self.session}/refresh", {})
 
@@ -449,23 +530,23 @@ class WebKitTab(Tab):
             self._call("DELETE", self.session)
         except Exception:
             pass
-        self.driver.terminate()
-        try:
-            self.driver.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.driver.kill()
+        self._stop_driver()
 
 
 class WebKit:
     """WebKitGTK needs a display: an Xvfb of its own unless DISPLAY is set."""
 
     name = "webkit"
+    PROFILE = ("the ephemeral (in-memory) data store of a WebDriver session: one MiniBrowser"
+               " process, whose HTTP cache and storage last as long as the session")
 
     def __init__(self):
         self.xvfb = None
         self.display = os.environ.get("DISPLAY")
 
-    def open_tab(self, features_off=()):
+    def open_tab(self, features_off=(), on_disk=False):
+        """A tab in a new WebDriver session (its profile is in memory whatever on_disk asks:
+        WebKitGTK's automation sessions are ephemeral)."""
         if not self.display:
             number = 90 + os.getpid() % 1000
             self.xvfb = subprocess.Popen(

@@ -8,6 +8,8 @@ isolation, as GitHub Pages serves it.
   Python keeps its variables.
 - Edits are kept across reloads; Reset brings the lesson's code back.
 - Instant navigation keeps Python, and each page visit gets its own namespace.
+- A new tab of the same browser is a second visit in the same profile (what `make bench` calls
+  warm); a fresh profile keeps nothing of another.
 - The dashboard of lesson 13 trains a model and classifies a picture the reader gives it.
 - An explorable redraws when an input changes.
 - After one visit, the page opens and its cells run with the site's server gone.
@@ -119,6 +121,23 @@ def test_python_survives_instant_navigation_and_each_page_has_its_namespace(read
     reader.type_code(1, "print('secret' in globals())")
     assert reader.run_and_wait(1) == ("done", "False")  # a new visit, a new namespace
     assert reader.python_phase() == "ready"
+
+
+def test_a_new_tab_is_a_second_visit_in_the_same_profile(open_tab, site_server):
+    page = site_server.url + "performance/"  # a page without cells: no Python started
+    tab = open_tab(on_disk=True)
+    tab.goto(page + "?first")
+    tab.goto(page)
+    assert tab.js("history.length") >= 2
+    tab.js("localStorage.setItem('probe', 'kept')")
+    tab.new_tab()
+    tab.goto(page + "?second")
+    # A new tab: its history is this page (after the blank page a new tab may start with).
+    assert tab.js("history.length") <= 2
+    assert tab.js("localStorage.getItem('probe')") == "kept"  # of the same profile
+    other = open_tab(on_disk=True)
+    other.goto(page)
+    assert other.js("localStorage.getItem('probe')") is None  # a fresh profile is fresh
 
 
 # ---- Lesson 13's dashboard ----------------------------------------------------------------------
