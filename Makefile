@@ -47,7 +47,8 @@ venv: $(STAMP)
 # they run side by side (each one's output printed whole when it ends), then the site's tests.
 test: lint-workflows
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-engine test-pyodide
-	$(MAKE) --no-print-directory test-counts test-site
+	$(COMPARE_COUNTS)
+	$(MAKE) --no-print-directory test-site
 
 PYTEST_ARGS ?=
 
@@ -118,8 +119,10 @@ test-pyodide: $(RUNTIME_MANIFEST) $(PYODIDE_TEST_WHEELS)/.downloaded $(GEMM_WASM
 	node scripts/pyodide-pytest.mjs --runtime $(RUNTIME) --wheels $(PYODIDE_TEST_WHEELS) \
 	  --gemm $(GEMM_WASM) --include docs --junit $(TEST_RESULTS)/pyodide.xml tests
 
+COMPARE_COUNTS = $(PY) scripts/compare_test_counts.py $(TEST_RESULTS)/cpython.xml $(TEST_RESULTS)/pyodide.xml
+
 test-counts: test-engine test-pyodide
-	$(PY) scripts/compare_test_counts.py $(TEST_RESULTS)/cpython.xml $(TEST_RESULTS)/pyodide.xml
+	$(COMPARE_COUNTS)
 
 # --- The site: mkdocs build into site/ with the runtime inside, served and tested in Chromium ---
 #   make site        site/: the lessons (MkDocs Material), the cells' browser code in
