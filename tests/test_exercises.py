@@ -459,6 +459,11 @@ def test_a_verdict_travels_in_the_display_bundle_with_its_kind_and_message():
     assert json.loads(mime_bundle(passed)[VERDICT_MIME])["verdict"] == "pass"
     assert passed.verdict == "pass"
 
+    # Jupyter asks for every type it can show (include=None): no verdict type, which JupyterLab
+    # would rank above the HTML; the HTML and the text are there.
+    assert set(failed._repr_mimebundle_()) == {"text/html", "text/plain"}
+    assert VERDICT_MIME in failed._repr_mimebundle_(include=[VERDICT_MIME])
+
     # Inline code in backticks becomes <code> in the HTML, escaped.
     html = mime_bundle(Feedback(False, "Not yet: did you forget `return`? a < b"))["text/html"]
     assert "<code>return</code>" in html and "a &lt; b" in html and "`" not in html

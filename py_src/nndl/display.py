@@ -763,6 +763,21 @@ def _ipython_display():
     return importlib.import_module("IPython.display").display
 
 
+class _EveryType:
+    """``include`` as the course's pages ask: every MIME type, also those an object gives only
+    when asked for by name (an exercise's verdict, an explorable's data), which a notebook does
+    not ask for."""
+
+    def __contains__(self, mime):
+        return True
+
+    def __iter__(self):
+        return iter(())
+
+
+_EVERY_TYPE = _EveryType()
+
+
 def mime_bundle(obj, text_only=False):
     """The representations of ``obj`` as ``{MIME type: str}``, ready to send as JSON.
 
@@ -774,7 +789,7 @@ def mime_bundle(obj, text_only=False):
     if not text_only and _has_rich_reprs(obj):
         method = _real_method(obj, "_repr_mimebundle_")
         if method is not None:
-            data = method(include=None, exclude=None)
+            data = method(include=_EVERY_TYPE, exclude=None)
             if isinstance(data, tuple):
                 data = data[0]
             for mime, value in (data or {}).items():

@@ -84,14 +84,15 @@ class Feedback:
         return "pass" if self.passed else "fail"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """The verdict for the course's pages (``VERDICT_MIME``: its kind and message, which the
+        """HTML and the plain message; and, only when asked for by name (as the course's pages
+        ask: ``include`` holding ``VERDICT_MIME``), the verdict's kind and message, which the
         page shows as an element of class ``nndl-verdict`` with ``data-verdict`` pass or fail,
-        inline code in backticks drawn as code), HTML for Jupyter, and the plain message."""
-        return {
-            VERDICT_MIME: json.dumps({"verdict": self.verdict, "message": self.message}),
-            "text/html": _verdict_html(self),
-            "text/plain": self.message,
-        }
+        inline code in backticks drawn as code. Jupyter, which asks for every type it can show,
+        does not get it: JupyterLab would rank an unknown type above the HTML."""
+        bundle = {"text/html": _verdict_html(self), "text/plain": self.message}
+        if include is not None and VERDICT_MIME in include:
+            bundle[VERDICT_MIME] = json.dumps({"verdict": self.verdict, "message": self.message})
+        return bundle
 
 
 VERDICT_MIME = "application/vnd.nndl.verdict+json"
