@@ -22,12 +22,10 @@ import base64
 import json
 import shutil
 
-import numpy as np
 import pytest
 from conftest import SITE, SiteServer
 from reader import PYTHON_TIMEOUT, Reader
-
-from nndl import display
+from test_dashboard import gradient_png
 
 LOOP = 'print("looping")\nx = 0\nwhile True:\n    x += 1'
 
@@ -157,15 +155,6 @@ def set_field(reader, label, value):
     )
 
 
-def gradient_png(width=160, height=120):
-    y, x = np.mgrid[0:height, 0:width]
-    pixels = np.stack(
-        [x * 255 // (width - 1), y * 255 // (height - 1), (x + y) * 255 // (width + height - 2)],
-        axis=2,
-    ).astype(np.uint8)
-    return display.image(pixels, scale=1)._repr_png_()
-
-
 def test_the_dashboard_trains_and_classifies_the_readers_picture(reader):
     reader.open("lessons/13-training-on-images/")
     reader.wait(f"{DASHBOARD}?.hasAttribute('data-mounted')")
@@ -177,7 +166,7 @@ def test_the_dashboard_trains_and_classifies_the_readers_picture(reader):
     percents = [float(c.rstrip(" %")) for c in cells if c.endswith("%")]
     assert len(percents) == 2 and all(0 <= p <= 100 for p in percents), cells
 
-    png = base64.b64encode(gradient_png()).decode()
+    png = base64.b64encode(gradient_png()[0]).decode()  # a PNG made here (test_dashboard.py)
     reader.js(
         f"(() => {{ const input = {DASHBOARD}.querySelector('.nndl-dash__picture input[type=file]');"
         f" const bytes = Uint8Array.from(atob({json.dumps(png)}), (c) => c.charCodeAt(0));"
