@@ -388,12 +388,7 @@ class FirefoxTab(Tab):
             self.bidi.close()
         except Exception:
             pass
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
         self.process.stderr.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
@@ -480,12 +475,7 @@ class WebKitTab(Tab):
         self.session = f"/session/{session['sessionId']}"
 
     def _stop_driver(self):
-        self.driver.terminate()
-        try:
-            self.driver.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.driver.kill()
-            self.driver.wait()
+        stop(self.driver)
 
     def _call(self, method, path, body=None, timeout=900):
         data = None if body is None else json.dumps(body).encode()
@@ -568,8 +558,17 @@ class WebKit:
 
     def close(self):
         if self.xvfb is not None:
-            self.xvfb.terminate()
-            self.xvfb.wait()
+            stop(self.xvfb)
+
+
+def stop(process):
+    """End a browser, driver or display process: politely, then for good after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def switches(feature, engine):
