@@ -141,7 +141,8 @@ CELL_BUNDLE_STAMP := build/assets/.nndl-bundled
 SITE_PORT := 8000
 
 # The cells' ES modules bundled with CodeMirror: cells.js for the pages, boot.js (which starts the
-# Python worker from the <head> of a page with cells), worker.js for the Python worker
+# Python worker from the <head> of a page with cells), worker.js for the Python worker (and the
+# same worker as a classic script, worker-classic.js, for browsers without module workers)
 # (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
 # the worker checks every runtime file against the sha256 recorded when the runtime was built), and
 # the matrix-product kernel as bytes.
@@ -154,6 +155,10 @@ $(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM
 	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary \
 	  --loader:.woff2=file --loader:.woff=file --loader:.ttf=file --asset-names=fonts/[name] \
 	  --log-level=warning --outdir=$(CELL_BUNDLE)
+	node_modules/.bin/esbuild docs/javascripts/worker.js --bundle --format=iife --target=es2022 \
+	  --minify --sourcemap --loader:.py=text --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
+	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --log-level=warning \
+	  --outfile=$(CELL_BUNDLE)/worker-classic.js
 	@touch $@
 
 site: $(RUNTIME_MANIFEST) $(CELL_BUNDLE_STAMP) | $(STAMP)

@@ -55,7 +55,7 @@ PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
 
 #: Files of the npm package that the browser loads: the ES module, the Emscripten glue, the
 #: interpreter and the standard library.
-CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+CORE_FILES = ("pyodide.mjs", "pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 
 #: The package the site loads; everything it depends on in the official lock ships with it.
 ENGINE = "nndl"

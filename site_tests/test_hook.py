@@ -83,7 +83,8 @@ def small_site(folder):
         "index.html": "<p>home</p>", "offline/index.html": "<p>offline</p>",
         "search/search_index.json": '{"config": {"lang": ["en"]}, "docs": []}',
         "sitemap.xml": "<urlset><url><loc>https://example.org/course/</loc></url></urlset>",
-        "sitemap.xml.gz": "zz", "assets/nndl/worker.js": "w", "assets/nndl/cells.js.map": "{}",
+        "sitemap.xml.gz": "zz", "assets/nndl/worker.js": "w", "assets/nndl/worker-classic.js": "c",
+        "assets/nndl/cells.js.map": "{}",
         "assets/nndl/fonts/KaTeX_Main-Regular.woff2": "f2", "assets/nndl/fonts/KaTeX_Main-Regular.ttf": "t",
         "assets/javascripts/lunr/min/lunr.de.min.js": "de",
         "pyodide/pyodide-lock.json": json.dumps(lock), "pyodide/runtime-manifest.json": "{}",
@@ -109,7 +110,8 @@ def test_the_manifest_lists_what_a_reader_needs_with_sizes_and_hashes(tmp_path):
     # The sitemap is hashed with its own address written "{root}", as the service worker does.
     expected = b"<urlset><url><loc>{root}</loc></url></urlset>"
     assert files["sitemap.xml"]["sha256"] == hashlib.sha256(expected).hexdigest()
-    assert data["runtime"][:2] == ["assets/nndl/worker.js", "pyodide/pyodide.mjs"]
+    assert data["runtime"][:4] == ["assets/nndl/worker.js", "assets/nndl/worker-classic.js",
+                                   "pyodide/pyodide.mjs", "pyodide/pyodide.js"]
     assert "pyodide/numpy.whl" in data["runtime"] and "pyodide/openblas.zip" not in data["runtime"]
     assert data["shell"] == ["offline/index.html", "search/search_index.json", "sitemap.xml"]
 
@@ -142,7 +144,7 @@ def test_the_built_site_has_its_worker_at_the_root_with_its_manifest():
     for path in ("pyodide/pyodide.asm.wasm", "search/search_index.json"):
         assert path in data["files"], path
     runtime_files = {path for path in data["files"] if path.startswith("pyodide/")}
-    assert runtime_files == set(data["runtime"]) - {"assets/nndl/worker.js"}
+    assert runtime_files == set(data["runtime"]) - set(offline.PYTHON_WORKERS)
     assert not any("openblas" in path for path in data["files"])
     entry = data["files"]["pyodide/pyodide.asm.wasm"]
     wasm = (site / "pyodide" / "pyodide.asm.wasm").read_bytes()

@@ -39,8 +39,8 @@ OFFLINE_PAGE = "offline/index.html"
 SITEMAP = "sitemap.xml"
 FAVICON = "assets/images/favicon.png"  # asked for by the browser itself, never by the page
 RUNTIME = "pyodide/"
-RUNTIME_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-PYTHON_WORKER = "assets/nndl/worker.js"
+RUNTIME_CORE = ("pyodide.mjs", "pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+PYTHON_WORKERS = ["assets/nndl/worker.js", "assets/nndl/worker-classic.js"]
 ENGINE = "nndl"
 LEFT_OUT_SUFFIXES = (".map", ".gz", ".woff", ".ttf")
 LEFT_OUT_FILES = {WORKER}
@@ -89,7 +89,7 @@ def manifest(site, site_url=""):
     site = Path(site)
     files = {}
     english = english_only(site)
-    runtime = [PYTHON_WORKER] + [RUNTIME + name for name in RUNTIME_CORE] + engine_wheels(site)
+    runtime = PYTHON_WORKERS + [RUNTIME + name for name in RUNTIME_CORE] + engine_wheels(site)
     for file in sorted(site.rglob("*")):
         path = file.relative_to(site).as_posix()
         if not file.is_file() or not wanted(path, english):

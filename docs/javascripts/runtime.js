@@ -84,11 +84,6 @@ export class Runtime {
     // The first time, the worker boot.js started as the page began to load; else a new one.
     const { worker, interrupt, early } = takeBootedWorker() ?? spawnWorker();
     this.interrupt = interrupt;
-    if (!worker) { // this browser cannot run the worker at all (spawn.js says why)
-      this.worker = null;
-      this.fail(early[0][1]);
-      return;
-    }
     const onMessage = (event) => this.receive(worker, event.data);
     const onError = (event) => {
       event.preventDefault();

@@ -16,11 +16,9 @@ export function canInterrupt() {
   return Boolean(self.crossOriginIsolated) && typeof SharedArrayBuffer === "function";
 }
 
-/** Why Python cannot start in a browser without module workers, in words for the reader. */
-export const NO_MODULE_WORKERS =
-  "this browser cannot start the worker that runs Python (it lacks module workers, which Safari " +
-  "has from version 15, Firefox from 114 and Chrome from 80). The lesson, its pictures and " +
-  "explorables' first views still work; a newer browser runs the cells";
+/** The same worker built as a classic script, for browsers without module workers (Safari
+ *  before 15, Firefox before 114). */
+export const CLASSIC_WORKER_URL = new URL("worker-classic.js", import.meta.url);
 
 /** Create the worker and ask it to start Python. What it says before someone listens is kept:
  *  returns { worker, interrupt, early }, early being the [kind, event] pairs received so far
@@ -29,13 +27,13 @@ export function spawnWorker() {
   const interrupt = canInterrupt() ? new Uint8Array(new SharedArrayBuffer(1)) : null;
   const early = [];
   // A browser without module workers never reads the option `type`, and would start worker.js
-  // (an ES module) as a classic script, which fails; it is told so instead.
+  // (an ES module) as a classic script, which fails: it gets the classic build instead.
   let module = false;
   const options = { get type() { module = !without("module-workers"); return "module"; }, name: "nndl-python" };
-  const worker = new Worker(WORKER_URL, options);
+  let worker = new Worker(WORKER_URL, options);
   if (!module) {
     worker.terminate();
-    return { worker: null, interrupt, early: [["unsupported", NO_MODULE_WORKERS]] };
+    worker = new Worker(CLASSIC_WORKER_URL, { name: "nndl-python (classic)" });
   }
   worker.onmessage = (event) => early.push(["message", event]);
   worker.onerror = (event) => {

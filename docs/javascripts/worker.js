@@ -288,21 +288,37 @@ async function count(reader, file) {
 
 async function importPyodide(runtimeURL) {
   setStage("download", "Downloading Python");
-  // import() takes no integrity, so both scripts are first fetched through the checked fetch, in
-  // parallel; each import then finds its verified bytes in the browser's cache. Importing the
-  // core script here also tells loadPyodide not to load it again.
-  const [loader, core] = ["pyodide.mjs", "pyodide.asm.js"].map((name) => new URL(name, runtimeURL).href);
+  // Neither import() nor importScripts() takes an integrity, so both scripts are first fetched
+  // through the checked fetch, in parallel; each import then finds its verified bytes in the
+  // browser's cache. Importing the core script here also tells loadPyodide not to load it again.
+  // A classic worker (a browser without module workers, see spawn.js) loads Pyodide's script
+  // build, pyodide.js, with importScripts; a module worker imports pyodide.mjs.
+  const classic = isClassicWorker();
+  const names = [classic ? "pyodide.js" : "pyodide.mjs", "pyodide.asm.js"];
+  const [loader, core] = names.map((name) => new URL(name, runtimeURL).href);
   const verified = [loader, core].map((url) => self.fetch(url));
   verified[1].catch(() => {}); // reported when awaited below (and at once by the checked fetch)
   await verified[0];
-  const module = await importScript(loader);
+  const module = await importScript(loader, classic);
   await verified[1];
-  await importScript(core);
-  return module.loadPyodide;
+  await importScript(core, classic);
+  return classic ? self.loadPyodide : module.loadPyodide;
 }
 
-async function importScript(url) {
+/** True in a classic worker: importScripts() with nothing to import does nothing there, and
+ *  throws in a module worker. */
+function isClassicWorker() {
   try {
+    self.importScripts();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function importScript(url, classic) {
+  try {
+    if (classic) return self.importScripts(url);
     return await import(/* webpackIgnore: true */ url);
   } catch (error) {
     throw new Error(`could not load ${url} (${error.message})`);
