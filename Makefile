@@ -152,13 +152,13 @@ $(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM
 	  docs/javascripts/boot.js docs/javascripts/maths.js \
 	  --bundle --format=esm --target=es2022 --minify --sourcemap --loader:.py=text \
 	  --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
-	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary \
+	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --define:NNDL_CLASSIC_WORKER=false \
 	  --loader:.woff2=file --loader:.woff=file --loader:.ttf=file --asset-names=fonts/[name] \
 	  --log-level=warning --outdir=$(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/worker.js --bundle --format=iife --target=es2022 \
 	  --minify --sourcemap --loader:.py=text --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
-	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --log-level=warning \
-	  --outfile=$(CELL_BUNDLE)/worker-classic.js
+	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --define:NNDL_CLASSIC_WORKER=true \
+	  --log-level=warning --outfile=$(CELL_BUNDLE)/worker-classic.js
 	@touch $@
 
 site: $(RUNTIME_MANIFEST) $(CELL_BUNDLE_STAMP) | $(STAMP)

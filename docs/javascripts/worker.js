@@ -293,7 +293,9 @@ async function importPyodide(runtimeURL) {
   // browser's cache. Importing the core script here also tells loadPyodide not to load it again.
   // A classic worker (a browser without module workers, see spawn.js) loads Pyodide's script
   // build, pyodide.js, with importScripts; a module worker imports pyodide.mjs.
-  const classic = isClassicWorker();
+  // The Makefile bundles this worker twice and defines NNDL_CLASSIC_WORKER in each build (a
+  // module worker has importScripts too: Chromium's throws, Firefox's imports, so it tells nothing).
+  const classic = NNDL_CLASSIC_WORKER;
   const names = [classic ? "pyodide.js" : "pyodide.mjs", "pyodide.asm.js"];
   const [loader, core] = names.map((name) => new URL(name, runtimeURL).href);
   const verified = [loader, core].map((url) => self.fetch(url));
@@ -303,17 +305,6 @@ async function importPyodide(runtimeURL) {
   await verified[1];
   await importScript(core, classic);
   return classic ? self.loadPyodide : module.loadPyodide;
-}
-
-/** True in a classic worker: importScripts() with nothing to import does nothing there, and
- *  throws in a module worker. */
-function isClassicWorker() {
-  try {
-    self.importScripts();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function importScript(url, classic) {
