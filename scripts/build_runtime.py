@@ -15,10 +15,11 @@ Like Pyodide's own start-up, the build is a sequence of named stages, each a sma
                             accepted only if its sha256 equals the official lock's
     6. compile_distribution the standard library and NumPy as bytecode only; NumPy's wheel
                             trimmed of what no reader uses (f2py, stubs, headers, test modules)
-    7. write_manifest       sha256 and size of every shipped file, for later checks
-    8. check_startup_bytecode  a page's start-up, run in Node.js, compiles nothing from source
-    9. smoke_test           Node.js loads the staged folder, loadPackage("nndl"), imports both
-   10. publish              the staged folder replaces build/runtime in one rename
+    7. check_startup_bytecode  a page's start-up, run in Node.js, compiles nothing from source
+    8. make_snapshot        a started Python with its start-up modules imported, saved (Node.js)
+    9. write_manifest       sha256 and size of every shipped file, for later checks
+   10. smoke_test           Node.js loads the staged folder, loadPackage("nndl"), imports both
+   11. publish              the staged folder replaces build/runtime in one rename
 
 The site lock lists only what the site ships: nndl and the packages it depends on in the official
 lock (today NumPy alone), plus OpenBLAS, which pages load on demand (ON_DEMAND). Every package it
@@ -481,11 +482,12 @@ def compile_zip(zip_path: Path) -> tuple[int, list[str]]:
     return compiled, kept
 
 
-def check_startup_bytecode(staging: Path) -> None:
+def check_startup_bytecode(staging: Path) -> list[str]:
     """Check that a lesson page's start-up compiles nothing from source: every module imported
     before a first result (scripts/startup-modules.mjs loads the staged folder as the site's
     worker does and runs a first cell) was read from bytecode, except the cells' runner, which
-    the worker writes into Python's file system itself."""
+    the worker writes into Python's file system itself. Returns the names of the start-up modules
+    read from the standard library's zip (pure Python), for the snapshot (stage 8)."""
     done = subprocess.run(
         ["node", str(ROOT / "scripts" / "startup-modules.mjs"), "--runtime", str(staging),
          "--runner", str(ROOT / "docs" / "javascripts" / "cell_runner.py")],
@@ -499,15 +501,47 @@ def check_startup_bytecode(staging: Path) -> None:
     if from_source:
         raise BuildError("start-up compiles these modules from source: " + ", ".join(from_source))
     log(f"start-up imports {len(modules)} modules, none compiled from source")
+    return json.loads(done.stdout)["stdlib"]
 
 
-# --- 7. Manifest --------------------------------------------------------------------------------
+# --- 8. A started Python, saved ----------------------------------------------------------------
+
+SNAPSHOT = "snapshot.bin.gz"
+#: The files a snapshot is valid with: the interpreter it is the memory of, its glue code, and the
+#: standard library whose zip index it holds. The manifest records their sha256 with it.
+SNAPSHOT_MADE_WITH = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 
 
-def write_manifest(version: str, staging: Path, origins: dict[str, str]) -> None:
-    """Write runtime-manifest.json: sha256, size and origin of every other file in the folder.
+def make_snapshot(staging: Path, stdlib_modules: list[str], origins: dict[str, str]) -> dict:
+    """Save a started interpreter, with the standard library's start-up modules imported, as
+    snapshot.bin.gz (scripts/make-snapshot.mjs: Pyodide's private _makeSnapshot API, in Node.js).
+    The worker restores it instead of starting Python and importing them; NumPy's binary
+    extensions cannot be in a snapshot and are loaded after the restore. Returns what the
+    manifest records with it: the sha256 of the files it was made with."""
+    done = subprocess.run(
+        ["node", str(ROOT / "scripts" / "make-snapshot.mjs"), "--runtime", str(staging),
+         "--modules", ",".join(stdlib_modules), "--output", str(staging / SNAPSHOT)],
+        capture_output=True, text=True,
+    )
+    if done.returncode != 0:
+        raise BuildError(f"could not make the start-up snapshot:\n{done.stdout}{done.stderr}")
+    made = json.loads(done.stdout)
+    origins[SNAPSHOT] = (f"scripts/make-snapshot.mjs: Python started, {made['modules']} modules "
+                         f"imported, {made['bytes']} bytes of memory, gzip-compressed")
+    log(f"{SNAPSHOT}: {made['bytes'] / 2**20:.0f} MiB of memory, {made['gzip'] / 1e6:.1f} MB compressed, "
+        f"{made['modules']} modules imported")
+    return {"file": SNAPSHOT, "made_with": {name: sha256_of(staging / name) for name in SNAPSHOT_MADE_WITH}}
 
-    The test runner checks the folder against it before loading Pyodide; the site can do the same.
+
+# --- 9. Manifest --------------------------------------------------------------------------------
+
+
+def write_manifest(version: str, staging: Path, origins: dict[str, str], snapshot: dict | None) -> None:
+    """Write runtime-manifest.json: sha256, size and origin of every other file in the folder,
+    and the snapshot's file with the sha256 of the files it was made with.
+
+    The worker refuses any runtime file whose bytes differ from these, and restores the snapshot
+    only if the files it was made with are the ones it checks.
     """
     strays = {path.name for path in staging.iterdir()} - set(origins)
     if strays:
@@ -516,13 +550,13 @@ def write_manifest(version: str, staging: Path, origins: dict[str, str]) -> None
         name: {"sha256": sha256_of(staging / name), "size": (staging / name).stat().st_size, "origin": origin}
         for name, origin in sorted(origins.items())
     }
-    manifest = {"pyodide": version, "files": files}
+    manifest = {"pyodide": version, "files": files, "snapshot": snapshot}
     (staging / "runtime-manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     total = sum(f["size"] for f in files.values())
     log(f"{len(files)} files, {total / 1e6:.1f} MB")
 
 
-# --- 9. Smoke test ------------------------------------------------------------------------------
+# --- 10. Smoke test ------------------------------------------------------------------------------
 
 
 def smoke_test(staging: Path) -> None:
@@ -539,7 +573,7 @@ def smoke_test(staging: Path) -> None:
     log(done.stdout.strip().splitlines()[-1])
 
 
-# --- 10. Publish ---------------------------------------------------------------------------------
+# --- 11. Publish ---------------------------------------------------------------------------------
 
 
 def publish(staging: Path, output: Path) -> None:
@@ -577,8 +611,9 @@ def main() -> int:
             origins["pyodide-lock.json"] = "pyodide lockfile add-wheels"
             origins |= copy_package_wheels(version, lock, official_lock, cache, staging)
             compile_distribution(lock, staging, workdir, origins)
-        write_manifest(version, staging, origins)
-        check_startup_bytecode(staging)
+        stdlib_modules = check_startup_bytecode(staging)
+        snapshot = make_snapshot(staging, stdlib_modules, origins)
+        write_manifest(version, staging, origins, snapshot)
         smoke_test(staging)
         publish(staging, output)
     except BuildError as error:

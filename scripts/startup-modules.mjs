@@ -6,8 +6,9 @@
 //
 //   node scripts/startup-modules.mjs --runtime DIR --runner docs/javascripts/cell_runner.py
 //
-// Output: {"modules": {name: "bytecode" | "source" | "built-in"}} (built-in: compiled into the
-// interpreter, or frozen in it). A module counts as compiled
+// Output: {"modules": {name: "bytecode" | "source" | "built-in"}, "stdlib": [name]}: built-in
+// means compiled into the interpreter or frozen in it; "stdlib" names the modules read from the
+// standard library's zip (pure Python), which a start-up snapshot may hold. A module counts as compiled
 // from source if Python's source loaders compiled it once the interpreter was up, or if it was
 // imported while the interpreter started from a file whose name ends in .py (zipimport names a
 // module after the file it read: .pyc when it read bytecode).
@@ -53,9 +54,13 @@ def _origin(name, module):
     if file in _compiled_from_source or (name in _at_boot and file.endswith(".py")):
         return "source"
     return "bytecode"
-json.dumps({name: _origin(name, module) for name, module in sorted(sys.modules.items())})
+json.dumps({
+    "modules": {name: _origin(name, module) for name, module in sorted(sys.modules.items())},
+    "stdlib": [name for name, module in sorted(sys.modules.items())
+               if (getattr(module, "__file__", None) or "").startswith("/lib/python312.zip/")],
+})
 `);
-  process.stdout.write(JSON.stringify({ modules: JSON.parse(files) }) + "\n");
+  process.stdout.write(files + "\n");
 }
 
 main().catch((error) => {

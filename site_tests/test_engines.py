@@ -14,6 +14,8 @@ isolation, as GitHub Pages serves it.
 - An explorable redraws when an input changes.
 - After one visit, the page opens and its cells run with the site's server gone.
 - A damaged runtime file is named to the reader, whose edit is kept.
+- WebKit starts Python from the saved start (a snapshot of its memory), with `random` reseeded;
+  the other engines start it afresh; a damaged saved start falls back to a fresh start.
 
 Every page's cells, in every engine: test_every_page.py.
 """
@@ -269,3 +271,59 @@ def test_a_damaged_runtime_file_is_named_and_the_edit_is_kept(open_tab, damaged_
     assert "Python could not start" in text
     assert f"the file {name} of the Python runtime is damaged" in text
     assert reader.code(1) == "print('my own edit')", "the reader's edit was lost"
+
+
+# ---- The saved start: a snapshot of Python's memory made when the site was built (WebKit) ------
+
+#: str's hash seed is chosen when Python starts, so it tells one start from another: the same in
+#: every Python restored from the same snapshot, different in each Python started afresh.
+DRAW = "import random\nprint(hash('nndl'), random.random())"
+
+
+def draws_in_two_page_loads(reader):
+    draws = []
+    for load in range(2):
+        if load:
+            reader.reload()
+        reader.type_code(1, DRAW)
+        state, text = reader.run_and_wait(1, timeout=PYTHON_TIMEOUT)
+        assert state == "done", text
+        seed, number = text.split()
+        draws.append((int(seed), float(number)))
+    return draws
+
+
+def test_webkit_restores_the_saved_python_and_every_load_draws_other_numbers(engine, reader):
+    """Only WebKit uses the saved start (worker.js says why). Its `random` was seeded when the
+    site was built: the worker reseeds it, so two loads draw different numbers everywhere."""
+    reader.open("demo/")
+    (seed1, number1), (seed2, number2) = draws_in_two_page_loads(reader)
+    if engine.name == "webkit":
+        assert seed1 == seed2, "WebKit started Python afresh, not from the saved start"
+    else:
+        assert seed1 != seed2, f"{engine.name} restored the saved start, which does not pay there"
+    assert number1 != number2
+
+
+@pytest.fixture
+def damaged_snapshot_site(tmp_path):
+    """A copy of the site whose saved start has one byte changed (same size, other sha256)."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    snapshot = root / "pyodide" / "snapshot.bin.gz"
+    data = bytearray(snapshot.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    snapshot.write_bytes(bytes(data))
+    server = SiteServer(root=root)
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("engine", ["webkit"], indirect=True)
+def test_in_webkit_a_damaged_saved_start_falls_back_to_starting_python_afresh(
+        engine, open_tab, damaged_snapshot_site):
+    reader = Reader(open_tab(), damaged_snapshot_site.url)
+    reader.open("demo/")
+    (seed1, number1), (seed2, number2) = draws_in_two_page_loads(reader)
+    assert seed1 != seed2, "a damaged saved start was restored"
+    assert number1 != number2

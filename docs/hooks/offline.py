@@ -15,7 +15,8 @@
   Material's search worker fetches on every page, the sitemap that instant navigation reads, the
   favicon), and
   "runtime", what the Python worker loads before the first cell runs (its script, Pyodide's
-  core, the site lock and the wheels that `nndl` depends on, read from that lock): the only
+  core, the site lock, the saved start that the runtime's manifest names if any, and the wheels
+  that `nndl` depends on, read from that lock): the only
   files of the runtime folder in the manifest.
 - The sitemap names the site's own address, which the host may write differently (a test server
   standing in for the published address does): its hash is taken with site_url replaced by
@@ -42,8 +43,8 @@ RUNTIME = "pyodide/"
 RUNTIME_CORE = ("pyodide.mjs", "pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 PYTHON_WORKERS = ["assets/nndl/worker.js", "assets/nndl/worker-classic.js"]
 ENGINE = "nndl"
-LEFT_OUT_SUFFIXES = (".map", ".gz", ".woff", ".ttf")
-LEFT_OUT_FILES = {WORKER}
+LEFT_OUT_SUFFIXES = (".map", ".woff", ".ttf")
+LEFT_OUT_FILES = {WORKER, "sitemap.xml.gz"}
 SEARCH_INDEX = "search/search_index.json"
 LANGUAGE_PACKS = "assets/javascripts/lunr/"
 
@@ -83,13 +84,24 @@ def engine_wheels(site):
     return sorted(RUNTIME + packages[name]["file_name"] for name in names)
 
 
+def snapshot_file(site):
+    """The runtime's saved start (a snapshot of Python's memory), if the runtime has one: its
+    manifest names it. The worker restores it before the first cell runs."""
+    manifest_path = site / RUNTIME / "runtime-manifest.json"
+    if not manifest_path.is_file():
+        return []
+    snapshot = json.loads(manifest_path.read_text(encoding="utf-8")).get("snapshot")
+    return [RUNTIME + snapshot["file"]] if snapshot else []
+
+
 def manifest(site, site_url=""):
     """{"version", "files": {path: {"size", "sha256"}}, "shell": [path], "runtime": [path]} of the
     built site in the folder `site`; paths are relative to the site root, with "/"."""
     site = Path(site)
     files = {}
     english = english_only(site)
-    runtime = PYTHON_WORKERS + [RUNTIME + name for name in RUNTIME_CORE] + engine_wheels(site)
+    runtime = (PYTHON_WORKERS + [RUNTIME + name for name in RUNTIME_CORE] + snapshot_file(site)
+               + engine_wheels(site))
     for file in sorted(site.rglob("*")):
         path = file.relative_to(site).as_posix()
         if not file.is_file() or not wanted(path, english):

@@ -1,8 +1,8 @@
 // The Python worker: Pyodide, NumPy and nndl in a Web Worker, so the page never freezes.
 //
 // Start-up is a sequence of named stages, each its own small function (as in Pyodide's own
-// loader): watchDownloads → startDownloads → importPyodide → startPython → loadEngine →
-// installKernel → installRunner. The page
+// loader): fetchSnapshot → watchDownloads → startDownloads → importPyodide → startPython →
+// loadEngine → installKernel → installRunner. The page
 // talks to this worker only through the messages of protocol.js; runs execute one at a time, in
 // the order they arrive. The Python side of running a cell lives in cell_runner.py.
 
@@ -60,10 +60,11 @@ self.onmessage = ({ data }) => {
 
 async function start({ runtimeURL, interruptBuffer: buffer, without }) {
   const t0 = performance.now();
+  const snapshot = fetchSnapshot(runtimeURL);
   watchDownloads(runtimeURL);
   startDownloads(runtimeURL);
   const loadPyodide = await importPyodide(runtimeURL);
-  pyodide = await startPython(loadPyodide, runtimeURL);
+  pyodide = await startPython(loadPyodide, runtimeURL, snapshot);
   if (buffer) {
     interruptBuffer = buffer;
     pyodide.setInterruptBuffer(buffer);
@@ -318,16 +319,75 @@ async function importScript(url, classic) {
 
 // ---- Stage 2: the interpreter and its standard library (still the "download" stage) -------
 
-async function startPython(loadPyodide, runtimeURL) {
-  const py = await loadPyodide({
+async function startPython(loadPyodide, runtimeURL, snapshot) {
+  const options = {
     indexURL: runtimeURL,
     lockFileURL: new URL("pyodide-lock.json", runtimeURL).href,
     // Until the cells' own streams are installed, Python's output goes to the console.
     stdout: (text) => console.log(text),
     stderr: (text) => console.warn(text),
-  });
-  return py;
+  };
+  const saved = await snapshot;
+  if (saved) {
+    try {
+      const py = await loadPyodide({ ...options, _loadSnapshot: saved });
+      py.runPython(RESEED);
+      return py;
+    } catch (error) {
+      console.warn(`nndl: the saved Python could not be restored (${describe(error)}); starting it afresh`);
+    }
+  }
+  return loadPyodide(options);
 }
+
+// ---- The saved start (a snapshot of Python's memory, made when the site was built) -----------
+//
+// scripts/build_runtime.py starts Python in Node.js, imports the standard library's modules a
+// page needs before its first result, and saves the interpreter's memory (Pyodide's private
+// _makeSnapshot API). Restoring it skips starting Python and those imports; NumPy is loaded
+// after it, as before. It is the memory of one exact interpreter, standard library and glue
+// code: the manifest names their sha256, and it is used only if they are the files this worker
+// checks every download against. Whatever goes wrong (an older browser without
+// DecompressionStream, a damaged or missing file, a failed restore), Python starts as without it.
+//
+// Only WebKit (Safari, and every browser on iOS) uses it. There it saves seconds: WebKit keeps
+// no compiled WebAssembly between visits and runs the interpreter's own start slowly. Chromium
+// and Firefox start Python from bytecode about as fast as they restore 20 MiB of memory, and
+// would download 4.8 MB more for nothing (docs/performance.md has the figures).
+
+const SNAPSHOT = RUNTIME_MANIFEST.snapshot;
+const SNAPSHOT_PAYS = /AppleWebKit/.test(navigator.userAgent) && !/Chrome\//.test(navigator.userAgent);
+const plainFetch = self.fetch.bind(self); // not the checked fetch: a bad snapshot is not fatal
+
+/** The snapshot's bytes, decompressed, or null to start Python without it. */
+async function fetchSnapshot(runtimeURL) {
+  if (!SNAPSHOT || !SNAPSHOT_PAYS || typeof DecompressionStream !== "function") return null;
+  const madeFor = Object.entries(SNAPSHOT.made_with);
+  if (!madeFor.every(([name, sha256]) => RUNTIME_MANIFEST.files[name]?.sha256 === sha256)) return null;
+  const file = { stage: "download", loaded: 0, total: RUNTIME_MANIFEST.files[SNAPSHOT.file].size };
+  try {
+    const url = new URL(SNAPSHOT.file, runtimeURL).href;
+    const response = await plainFetch(url, { integrity: INTEGRITY.get(SNAPSHOT.file) });
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    downloads.set(SNAPSHOT.file, file);
+    count(response.clone().body.getReader(), file);
+    const memory = response.body.pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(memory).arrayBuffer());
+  } catch (error) {
+    downloads.delete(SNAPSHOT.file);
+    console.warn(`nndl: the saved Python could not be downloaded (${describe(error)}); starting it afresh`);
+    return null;
+  }
+}
+
+/** Run in every restored Python: the snapshot holds the state of `random` as it was seeded when
+ *  the site was built, so every visit would draw the same numbers. Reseed it from the browser's
+ *  own randomness (os.urandom), as a fresh start does. */
+const RESEED = `
+import sys
+if "random" in sys.modules:
+    sys.modules["random"].seed()
+`;
 
 // ---- Stage 3: NumPy and nndl, from the site's lock file --------------------------------------
 
