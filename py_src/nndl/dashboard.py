@@ -11,10 +11,10 @@ two slices any cell of the page can run.
 Each slice calls the very function a cell calls, :func:`nndl.logistic.optimize` for logistic
 regression and :func:`nndl.deep.train` for the two networks, with a progress callback that returns
 :data:`nndl.training.STOP` once the slice's time is used up; the next slice starts from the
-parameters the last one returned. Gradient descent keeps nothing between iterations but the
-parameters, so a run trained in slices computes exactly the costs of one uninterrupted call with
-the same seed: the tests check equality, not closeness. Divergence is judged as in one call,
-against the run's first cost (not the first cost of a slice).
+parameters and the :class:`nndl.training.History` the last one returned. Gradient descent keeps
+nothing between iterations but the parameters, so a run trained in slices computes exactly the
+costs of one uninterrupted call with the same seed: the tests check equality, not closeness. The
+engine judges divergence as in one call, against the run's first cost (the history carries it).
 
 - :data:`MODELS`: the three models and the course's defaults for them.
 - :class:`Run`: one training run: its hyperparameters, parameters, costs and results.
@@ -196,6 +196,7 @@ class Run:
     dashboard's number for them.
 
     Attributes: ``parameters`` (the engine's dict: ``{"w", "b"}`` or ``{"W1", "b1", …}``),
+    ``history`` (the engine's :class:`nndl.training.History`, carried on by each slice),
     ``costs`` (the cost of every iteration so far), ``elapsed`` (seconds spent training),
     ``status`` (see :data:`STATUSES`), ``message`` (why it diverged), ``result`` (accuracies and
     test predictions, once it has ended).
@@ -232,16 +233,21 @@ class Run:
             self.parameters = deep.initialize_parameters(
                 self.layer_dims, self.model.init, self.seed
             )
-        self.costs = []
+        self.history = training.History()
         self.elapsed = 0.0
         self.status = "training"
         self.message = ""
         self.result = None
 
     @property
+    def costs(self):
+        """The cost of every iteration so far."""
+        return self.history.costs
+
+    @property
     def iteration(self):
         """How many iterations have run."""
-        return len(self.costs)
+        return self.history.iterations
 
     @property
     def active(self):
@@ -257,70 +263,56 @@ class Run:
     # ---- Training ----
 
     def _train(self, num_iterations, callback):
-        """The engine's own training function for this model, from the current parameters:
-        ``num_iterations`` more iterations, ``callback`` after each -> (parameters, history).
+        """The engine's own training function for this model, carrying on the run from its
+        parameters and history: ``num_iterations`` more iterations, ``callback`` after each ->
+        the parameters.
 
         The 2-layer network is the L = 2 case of :func:`nndl.deep.train` (the same formulas as
         :mod:`nndl.shallow`, and the same costs), which the engine computes fastest."""
         p = self.parameters
         if self.model.key == "logistic":
-            params, _, history = logistic.optimize(
+            params, _, _ = logistic.optimize(
                 p["w"], p["b"], self.X, self.Y, num_iterations, self.learning_rate,
-                callback=callback, callback_every=1,
+                callback=callback, callback_every=1, history=self.history,
             )
-            return params, history
-        return deep.train(
+            return params
+        params, _ = deep.train(
             self.X, self.Y, None, self.learning_rate, num_iterations,
             hidden_activation=HIDDEN_ACTIVATION, callback=callback, callback_every=1, parameters=p,
+            history=self.history,
         )
+        return params
 
     def advance(self, seconds, clock=time.perf_counter):
         """Train for about ``seconds`` (at least one iteration, at most the iterations left) and
         return the costs of the iterations just run.
 
-        The engine's training function runs with a callback after every iteration; it returns
-        STOP once ``clock()`` says the time is used up, or when the cost has diverged from the
-        run's first cost (:func:`nndl.training.has_diverged`). The run then ends as "diverged"
-        with the engine's message, worded for the whole run.
+        The engine's training function carries on the run's :class:`nndl.training.History`,
+        with a callback after every iteration that returns STOP once ``clock()`` says the time is
+        used up. The engine judges divergence against the run's first cost, as in one
+        uninterrupted call; the run then ends as "diverged" with the engine's message.
         """
         if not self.active:
             return []
         start = self.iteration
-        first = self.costs[0] if self.costs else None
-        diverged = None
         t0 = clock()
 
         def callback(i, cost):
-            nonlocal first, diverged
-            if first is None:
-                first = cost  # the run's very first iteration
-            if training.has_diverged(cost, first):
-                diverged = (start + i, cost)
-                return training.STOP
-            if clock() - t0 >= seconds:
-                return training.STOP
-            return None
+            return training.STOP if clock() - t0 >= seconds else None
 
-        # The engine also judges divergence, against the first cost of *its* call, which for a
-        # slice is not the run's first cost; it then stops (after the iteration, as STOP does)
-        # and warns. The callback above judges for the run, so that warning is not the reader's
-        # concern, and a slice stopped by it just ends early: the next one carries on exactly as
-        # one uninterrupted call would.
+        # The run reports divergence in its status and message, for the page, not as a warning.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", training.TrainingDivergedWarning)
-            parameters, history = self._train(self.num_iterations - start, callback)
+            self.parameters = self._train(self.num_iterations - start, callback)
         self.elapsed += clock() - t0
-        self.parameters = parameters
-        self.costs.extend(history.costs)
-        if diverged is not None:
-            iteration, cost = diverged
+        if self.history.diverged:
             self.status = "diverged"
-            self.message = training.divergence_message(iteration, cost, first, self.learning_rate)
+            self.message = self.history.message
         elif self.iteration >= self.num_iterations:
             self.status = "done"
         if not self.active:
             self.evaluate()
-        return history.costs
+        return self.costs[start:]
 
     def stop(self):
         """End the run now, keeping the parameters learned so far, and evaluate them."""
