@@ -32,20 +32,7 @@ from ._base import (
     get,
     render,
 )
-
-__all__ = [
-    "REGISTRY",
-    "Choice",
-    "Explorable",
-    "Number",
-    "Slider",
-    "Text",
-    "View",
-    "explorable",
-    "get",
-    "render",
-]
-
+from ._base import __all__  # the package's names are the machinery's
 
 
 def _register_all():
