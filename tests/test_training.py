@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from nndl import deep, logistic, shallow
 from nndl.training import (
     STOP,
     History,
@@ -11,6 +12,7 @@ from nndl.training import (
     gradient_descent,
     print_progress,
 )
+from toy_data import xor_data
 
 
 def counting_step(costs=None):
@@ -217,3 +219,25 @@ def test_a_diverged_history_runs_no_more():
     message = history.message
     assert gradient_descent(step, 3, 0.1, history=history) is history
     assert calls == [0, 1] and history.iterations == 2 and history.message == message
+
+
+@pytest.mark.parametrize("model", ["logistic", "shallow", "deep"])
+def test_every_model_carries_a_training_on_from_its_history(model):
+    """Two calls, the second given the first's parameters and history, make one run: the same
+    costs to the last bit as one call, numbered on."""
+    X, Y = xor_data()
+
+    def train(n, parameters=None, history=None):
+        if model == "logistic":
+            w, b = (np.zeros((2, 1)), 0.0) if parameters is None else parameters
+            params, _, history = logistic.optimize(w, b, X, Y, n, 0.5, history=history)
+            return (params["w"], params["b"]), history
+        if model == "shallow":
+            return shallow.train(X, Y, 3, 1.2, n, parameters=parameters, history=history)
+        return deep.train(X, Y, [2, 4, 3, 1], 0.5, n, parameters=parameters, history=history)
+
+    _, whole = train(30)
+    parameters, history = train(12)
+    _, carried = train(18, parameters, history)
+    assert carried is history and history.costs == whole.costs and history.iterations == 30
+    assert not history.diverged and not history.stopped_early
