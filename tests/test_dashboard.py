@@ -296,7 +296,7 @@ def test_the_test_pictures_for_the_grid():
 
 def test_the_full_sample_set_is_used_by_default():
     board = Dashboard()
-    X, Y, X_test, Y_test = board._data()
+    X, Y, X_test, Y_test = board.pictures.arrays()
     assert X.shape == (12288, 209) and X_test.shape == (12288, 50)
     assert dashboard.session() is dashboard.session()
     assert isinstance(dashboard.session(), Dashboard)

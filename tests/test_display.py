@@ -10,7 +10,9 @@ import zlib
 import numpy as np
 import pytest
 
+from nndl import _svg as svg
 from nndl import display as nd
+from nndl import plots
 from nndl.display import display, image, line_plot, mime_bundle, set_publisher
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -195,7 +197,7 @@ def test_several_series_get_a_legend_and_a_colour_each():
 def test_legend_wraps_to_the_width():
     labels = {f"a rather long series label {i}": [1, 2] for i in range(6)}
     plot = line_plot(labels, width=400)
-    rows = nd._legend_layout(plot, 40, 400)
+    rows = plots._legend_layout(plot, 40, 400)
     assert len(rows) > 2 and all(x + 24 < 400 for row in rows for x, _, _ in row)
     parse(plot)
 
@@ -220,31 +222,31 @@ def test_log_scale_uses_decades_and_needs_positive_values():
 def test_a_constant_series_on_a_log_axis_gets_a_range_around_it(value, ticks):
     words = texts(parse(line_plot([value, value], logy=True)))
     assert [w for w in words if w in {"0.1", "0.2", "0.5", "1", "2", "5"}][:3] == ticks
-    low, high, _ = nd._log_ticks(value, value)
+    low, high, _ = svg.log_ticks(value, value)
     assert 10**low < value < 10**high
 
 
 def test_log_tick_labels():
-    assert [nd._format_log_tick(v) for v in (1e-5, 2e-5, 0.01, 5.0, 1e6)] == [
+    assert [svg.format_log_tick(v) for v in (1e-5, 2e-5, 0.01, 5.0, 1e6)] == [
         "1e-5", "2e-5", "0.01", "5", "1e6"
     ]
 
 
 def test_tick_labels_have_the_decimals_the_step_needs():
-    assert nd._format_tick(7.5, 2.5) == "7.5"
-    assert nd._format_tick(0.25, 0.25) == "0.25"
-    assert nd._format_tick(1500.0, 500.0) == "1500"
-    assert nd._format_tick(1e-17, 0.1) == "0"
-    assert nd._format_tick(3e-5, 1e-5) == "3e-05"
+    assert svg.format_tick(7.5, 2.5) == "7.5"
+    assert svg.format_tick(0.25, 0.25) == "0.25"
+    assert svg.format_tick(1500.0, 500.0) == "1500"
+    assert svg.format_tick(1e-17, 0.1) == "0"
+    assert svg.format_tick(3e-5, 1e-5) == "3e-05"
 
 
 def test_nice_ticks_cover_the_data():
-    lo, hi, ticks, step = nd._nice_ticks(0.137, 0.693)
+    lo, hi, ticks, step = svg.nice_ticks(0.137, 0.693)
     assert (lo, hi, step) == pytest.approx((0.1, 0.7, 0.1))
     assert len(ticks) == 7
-    assert nd._nice_ticks(0, 3, integer=True)[3] == 1.0
-    assert nd._nice_ticks(0, 11, target=5, integer=True)[3] == 2.0  # not 2.5 on a whole axis
-    lo, hi, ticks, _ = nd._nice_ticks(5.0, 5.0)  # a flat series still gets a range
+    assert svg.nice_ticks(0, 3, integer=True)[3] == 1.0
+    assert svg.nice_ticks(0, 11, target=5, integer=True)[3] == 2.0  # not 2.5 on a whole axis
+    lo, hi, ticks, _ = svg.nice_ticks(5.0, 5.0)  # a flat series still gets a range
     assert lo < 5.0 < hi
 
 
@@ -262,10 +264,10 @@ def test_long_series_are_thinned_but_keep_their_extremes_and_gaps():
     y = np.sin(np.arange(100_000) / 500.0)
     y[50_000] = 5.0  # one spike must survive
     y[70_000] = np.nan
-    kept = nd._decimate(np.arange(100_000.0), y, 500.0)
+    kept = plots._decimate(np.arange(100_000.0), y, 500.0)
     assert len(kept) <= 2 * 500 + 4
     assert {0, 50_000, 70_000, 99_999} <= set(kept.tolist())
-    np.testing.assert_array_equal(nd._decimate(np.arange(10.0), y[:10], 500.0), np.arange(10))
+    np.testing.assert_array_equal(plots._decimate(np.arange(10.0), y[:10], 500.0), np.arange(10))
     svg = line_plot(y)._repr_svg_()
     points = series_paths(ET.fromstring(svg))[0]
     assert len(svg) < 120_000 and None in points
@@ -304,7 +306,7 @@ def test_each_plot_has_its_own_ids():
 
 
 def test_the_opening_of_other_drawings_is_accessible_and_escaped():
-    root = ET.fromstring(nd._svg_open("u1", "nndl-x", 320, 200.5, "J < 3 & more", "a \"desc\"") + "</svg>")
+    root = ET.fromstring(svg.svg_open("u1", "nndl-x", 320, 200.5, "J < 3 & more", "a \"desc\"") + "</svg>")
     assert root.tag == f"{SVG}svg" and root.get("role") == "img" and root.get("class") == "nndl-x"
     assert (root.get("width"), root.get("height"), root.get("viewBox")) == ("320", "200.5", "0 0 320 200.5")
     assert root.get("aria-labelledby") == "u1-title u1-desc" and root.get("fill") == "currentColor"

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from nndl import deep, logistic, shallow
 from nndl.training import (
     STOP,
     History,
@@ -11,6 +12,7 @@ from nndl.training import (
     gradient_descent,
     print_progress,
 )
+from toy_data import xor_data
 
 
 def counting_step(costs=None):
@@ -173,3 +175,69 @@ def test_history_defaults():
         False,
         False,
     )
+
+
+# ---- Carrying on: one run in several calls ----
+
+
+def test_a_history_passed_back_carries_on_where_it_stopped():
+    costs = [1 / (i + 1) for i in range(10)]
+    whole = gradient_descent(counting_step(costs)[0], 10, 0.1)
+    step, calls = counting_step(costs)
+    seen = []
+    history = gradient_descent(step, 4, 0.1, callback=lambda i, J: seen.append(i), callback_every=3)
+    again = gradient_descent(step, 6, 0.1, callback=lambda i, J: seen.append(i), callback_every=3,
+                             history=history)
+    assert again is history and history.costs == whole.costs
+    assert calls == list(range(10))  # the iterations are numbered on, not from 0 again
+    assert seen == [0, 3, 6, 9]  # every third iteration of the run, and the last
+
+
+def test_a_call_that_stops_early_can_be_carried_on():
+    step, calls = counting_step()
+    history = gradient_descent(step, 10, 0.1, callback=lambda i, J: STOP if i == 2 else None,
+                               callback_every=1)
+    assert history.stopped_early and history.iterations == 3
+    gradient_descent(step, 7, 0.1, history=history)
+    assert not history.stopped_early and history.iterations == 10 and calls == list(range(10))
+
+
+def test_divergence_is_judged_against_the_first_cost_of_the_whole_run():
+    """7.5 is not 10 times the second call's first cost (1.0), but it is 10 times the run's."""
+    step, _ = counting_step([0.7, 1.0, 7.5, 0.5])
+    history = gradient_descent(step, 1, 0.1)
+    with pytest.warns(TrainingDivergedWarning):
+        gradient_descent(step, 3, 0.1, history=history)
+    assert history.diverged and history.costs == [0.7, 1.0, 7.5]
+    assert history.message.startswith("Training diverged at iteration 2: the cost grew from 0.7")
+
+
+def test_a_diverged_history_runs_no_more():
+    step, calls = counting_step([1.0, math.nan, 1.0])
+    with pytest.warns(TrainingDivergedWarning):
+        history = gradient_descent(step, 3, 0.1)
+    message = history.message
+    assert gradient_descent(step, 3, 0.1, history=history) is history
+    assert calls == [0, 1] and history.iterations == 2 and history.message == message
+
+
+@pytest.mark.parametrize("model", ["logistic", "shallow", "deep"])
+def test_every_model_carries_a_training_on_from_its_history(model):
+    """Two calls, the second given the first's parameters and history, make one run: the same
+    costs to the last bit as one call, numbered on."""
+    X, Y = xor_data()
+
+    def train(n, parameters=None, history=None):
+        if model == "logistic":
+            w, b = (np.zeros((2, 1)), 0.0) if parameters is None else parameters
+            params, _, history = logistic.optimize(w, b, X, Y, n, 0.5, history=history)
+            return (params["w"], params["b"]), history
+        if model == "shallow":
+            return shallow.train(X, Y, 3, 1.2, n, parameters=parameters, history=history)
+        return deep.train(X, Y, [2, 4, 3, 1], 0.5, n, parameters=parameters, history=history)
+
+    _, whole = train(30)
+    parameters, history = train(12)
+    _, carried = train(18, parameters, history)
+    assert carried is history and history.costs == whole.costs and history.iterations == 30
+    assert not history.diverged and not history.stopped_early

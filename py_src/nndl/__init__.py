@@ -13,7 +13,9 @@ One module per concept, in the order the course meets them:
 - :mod:`nndl.data`         sample images, the course's HDF5 files, planar datasets, image helpers
 - :mod:`nndl.matmul`       the heavy matrix products, by the browser's BLAS when it is loaded
 - :mod:`nndl.display`      pictures and plots for the cells (PNG, SVG), by IPython's protocol
+- :mod:`nndl.plots`        the line plots that :mod:`nndl.display` offers (cost per iteration, …)
 - :mod:`nndl.exercises`    checking a reader's exercise against the engine, in course notation
+- :mod:`nndl.comparison`   the comparison behind it: the first difference, explained
 - :mod:`nndl.explorables`  the lessons' interactive widgets: inputs in, a drawing out
 - :mod:`nndl.dashboard`    lesson 13's training dashboard: training in short time slices
 

@@ -11,10 +11,10 @@ two slices any cell of the page can run.
 Each slice calls the very function a cell calls, :func:`nndl.logistic.optimize` for logistic
 regression and :func:`nndl.deep.train` for the two networks, with a progress callback that returns
 :data:`nndl.training.STOP` once the slice's time is used up; the next slice starts from the
-parameters the last one returned. Gradient descent keeps nothing between iterations but the
-parameters, so a run trained in slices computes exactly the costs of one uninterrupted call with
-the same seed: the tests check equality, not closeness. Divergence is judged as in one call,
-against the run's first cost (not the first cost of a slice).
+parameters and the :class:`nndl.training.History` the last one returned. Gradient descent keeps
+nothing between iterations but the parameters, so a run trained in slices computes exactly the
+costs of one uninterrupted call with the same seed: the tests check equality, not closeness. The
+engine judges divergence as in one call, against the run's first cost (the history carries it).
 
 - :data:`MODELS`: the three models and the course's defaults for them.
 - :class:`Run`: one training run: its hyperparameters, parameters, costs and results.
@@ -28,8 +28,6 @@ against the run's first cost (not the first cost of a slice).
 Pure Python and NumPy, like the rest of the engine: no browser code.
 """
 
-import base64
-import binascii
 import json
 import math
 import time
@@ -39,8 +37,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import data, deep, display, logistic, training
+from . import data, deep, logistic, training
 from .activations import sigmoid
+from .dashboard_input import (
+    MAX_ITERATIONS,
+    MAX_WEIGHTS,
+    DashboardError,
+    check_iterations,
+    check_layer_dims,
+    check_learning_rate,
+    check_seconds,
+    check_seed,
+    decode_base64,
+    decode_pixels,
+)
+from .dashboard_pictures import SAMPLE_SOURCE, Pictures, class_name, png_base64
 
 __all__ = [
     "MODELS",
@@ -81,98 +92,12 @@ MODELS = {
 }
 """The three models, by the key the page sends: "logistic", "two_layer", "deep"."""
 
-MAX_ITERATIONS = 100_000
-"""The most iterations one run may ask for."""
-
-MAX_WEIGHTS = 2_000_000
-"""The most weights a network may have: its parameters and gradients must fit in the browser's
-memory (12288 inputs × 160 hidden units is about this size)."""
-
-MAX_SENT_PIXELS = 1024 * 1024
-"""The most pixels the page may send for one picture. (The page refuses pictures of more than
-20 megapixels before decoding them, and scales the others down to at most 256 pixels a side.)"""
-
 HIDDEN_ACTIVATION = "relu"
-
-SAMPLE_SOURCE = "the sample images"
 
 STATUSES = ("training", "done", "stopped", "diverged")
 """A run is "training" until it has run all its iterations ("done"), the reader stopped it
 ("stopped") or its cost diverged ("diverged"). A paused run is still "training": only the page
 knows it is not asking for slices."""
-
-
-class DashboardError(ValueError):
-    """Something the reader asked for that cannot be done; the message says why, for the page."""
-
-
-# --------------------------------------------------------------------------------------------
-# Checking what the page sends
-# --------------------------------------------------------------------------------------------
-
-
-def _is_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def _check_learning_rate(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise DashboardError(f"The learning rate α must be a number, got {value!r}.")
-    if value <= 0:
-        raise DashboardError(f"The learning rate α must be more than 0, got {value:g}.")
-    return float(value)
-
-
-def _check_iterations(value):
-    if not _is_int(value) or not 1 <= value <= MAX_ITERATIONS:
-        raise DashboardError(
-            f"The number of iterations must be a whole number from 1 to {MAX_ITERATIONS:,}, "
-            f"got {value!r}."
-        )
-    return int(value)
-
-
-def _check_layer_dims(model, layer_dims, n_x):
-    """The layer sizes as a list of ints, checked against the model and the data."""
-    if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__"):
-        raise DashboardError(
-            f"The layer sizes must be a list of numbers like [{n_x}, 20, 7, 5, 1], "
-            f"got {layer_dims!r}."
-        )
-    dims = list(layer_dims)
-    if not all(_is_int(n) and n >= 1 for n in dims):
-        raise DashboardError(
-            f"The layer sizes must be whole numbers of 1 or more, got {dims}."
-        )
-    dims = [int(n) for n in dims]
-    example = f"[{n_x}, 7, 1]" if model.key == "two_layer" else f"[{n_x}, 20, 7, 5, 1]"
-    if model.key == "two_layer" and len(dims) != 3:
-        raise DashboardError(
-            f"A 2-layer network has one hidden layer: three sizes [n[0], n[1], n[2]] such as "
-            f"{example}, but {dims} has {len(dims)}. Choose the L-layer network for other depths."
-        )
-    if len(dims) < 2:
-        raise DashboardError(
-            f"The layer sizes need at least the input and the output layer, e.g. {example}."
-        )
-    if dims[0] != n_x:
-        raise DashboardError(
-            f"The first size is n[0], the number of inputs: each picture has {n_x} numbers, so "
-            f"n[0] = {n_x}, not {dims[0]} (e.g. {example})."
-        )
-    if dims[-1] != 1:
-        raise DashboardError(
-            f"The last size is n[L], the output: one unit, the probability of \"cat\", so "
-            f"n[L] = 1, not {dims[-1]} (e.g. {example})."
-        )
-    weights = sum(dims[l] * dims[l - 1] for l in range(1, len(dims)))
-    if weights > MAX_WEIGHTS:
-        raise DashboardError(
-            f"The network {dims} has {weights:,} weights; the dashboard trains networks of up to "
-            f"{MAX_WEIGHTS:,} (about {MAX_WEIGHTS // n_x} units in the first hidden layer) so "
-            f"that they fit in the browser's memory."
-        )
-    return dims
 
 
 def _number(value):
@@ -196,6 +121,7 @@ class Run:
     dashboard's number for them.
 
     Attributes: ``parameters`` (the engine's dict: ``{"w", "b"}`` or ``{"W1", "b1", …}``),
+    ``history`` (the engine's :class:`nndl.training.History`, carried on by each slice),
     ``costs`` (the cost of every iteration so far), ``elapsed`` (seconds spent training),
     ``status`` (see :data:`STATUSES`), ``message`` (why it diverged), ``result`` (accuracies and
     test predictions, once it has ended).
@@ -212,15 +138,13 @@ class Run:
         self.X_test, self.Y_test = X_test, Y_test
         self.source, self.dataset = source, dataset
         n_x = X.shape[0]
-        self.learning_rate = _check_learning_rate(
+        self.learning_rate = check_learning_rate(
             self.model.learning_rate if learning_rate is None else learning_rate
         )
-        self.num_iterations = _check_iterations(
+        self.num_iterations = check_iterations(
             self.model.num_iterations if num_iterations is None else num_iterations
         )
-        if not _is_int(seed) or seed < 0:
-            raise DashboardError(f"The seed must be a whole number of 0 or more, got {seed!r}.")
-        self.seed = int(seed)
+        self.seed = check_seed(seed)
         if self.model.layer_dims is None:
             self.layer_dims = None
             w, b = logistic.initialize_with_zeros(n_x)
@@ -228,20 +152,25 @@ class Run:
         else:
             default = [n_x, *self.model.layer_dims[1:]]
             dims = default if layer_dims is None else layer_dims
-            self.layer_dims = _check_layer_dims(self.model, dims, n_x)
+            self.layer_dims = check_layer_dims(self.model, dims, n_x)
             self.parameters = deep.initialize_parameters(
                 self.layer_dims, self.model.init, self.seed
             )
-        self.costs = []
+        self.history = training.History()
         self.elapsed = 0.0
         self.status = "training"
         self.message = ""
         self.result = None
 
     @property
+    def costs(self):
+        """The cost of every iteration so far."""
+        return self.history.costs
+
+    @property
     def iteration(self):
         """How many iterations have run."""
-        return len(self.costs)
+        return self.history.iterations
 
     @property
     def active(self):
@@ -257,70 +186,56 @@ class Run:
     # ---- Training ----
 
     def _train(self, num_iterations, callback):
-        """The engine's own training function for this model, from the current parameters:
-        ``num_iterations`` more iterations, ``callback`` after each -> (parameters, history).
+        """The engine's own training function for this model, carrying on the run from its
+        parameters and history: ``num_iterations`` more iterations, ``callback`` after each ->
+        the parameters.
 
         The 2-layer network is the L = 2 case of :func:`nndl.deep.train` (the same formulas as
         :mod:`nndl.shallow`, and the same costs), which the engine computes fastest."""
         p = self.parameters
         if self.model.key == "logistic":
-            params, _, history = logistic.optimize(
+            params, _, _ = logistic.optimize(
                 p["w"], p["b"], self.X, self.Y, num_iterations, self.learning_rate,
-                callback=callback, callback_every=1,
+                callback=callback, callback_every=1, history=self.history,
             )
-            return params, history
-        return deep.train(
+            return params
+        params, _ = deep.train(
             self.X, self.Y, None, self.learning_rate, num_iterations,
             hidden_activation=HIDDEN_ACTIVATION, callback=callback, callback_every=1, parameters=p,
+            history=self.history,
         )
+        return params
 
     def advance(self, seconds, clock=time.perf_counter):
         """Train for about ``seconds`` (at least one iteration, at most the iterations left) and
         return the costs of the iterations just run.
 
-        The engine's training function runs with a callback after every iteration; it returns
-        STOP once ``clock()`` says the time is used up, or when the cost has diverged from the
-        run's first cost (:func:`nndl.training.has_diverged`). The run then ends as "diverged"
-        with the engine's message, worded for the whole run.
+        The engine's training function carries on the run's :class:`nndl.training.History`,
+        with a callback after every iteration that returns STOP once ``clock()`` says the time is
+        used up. The engine judges divergence against the run's first cost, as in one
+        uninterrupted call; the run then ends as "diverged" with the engine's message.
         """
         if not self.active:
             return []
         start = self.iteration
-        first = self.costs[0] if self.costs else None
-        diverged = None
         t0 = clock()
 
         def callback(i, cost):
-            nonlocal first, diverged
-            if first is None:
-                first = cost  # the run's very first iteration
-            if training.has_diverged(cost, first):
-                diverged = (start + i, cost)
-                return training.STOP
-            if clock() - t0 >= seconds:
-                return training.STOP
-            return None
+            return training.STOP if clock() - t0 >= seconds else None
 
-        # The engine also judges divergence, against the first cost of *its* call, which for a
-        # slice is not the run's first cost; it then stops (after the iteration, as STOP does)
-        # and warns. The callback above judges for the run, so that warning is not the reader's
-        # concern, and a slice stopped by it just ends early: the next one carries on exactly as
-        # one uninterrupted call would.
+        # The run reports divergence in its status and message, for the page, not as a warning.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", training.TrainingDivergedWarning)
-            parameters, history = self._train(self.num_iterations - start, callback)
+            self.parameters = self._train(self.num_iterations - start, callback)
         self.elapsed += clock() - t0
-        self.parameters = parameters
-        self.costs.extend(history.costs)
-        if diverged is not None:
-            iteration, cost = diverged
+        if self.history.diverged:
             self.status = "diverged"
-            self.message = training.divergence_message(iteration, cost, first, self.learning_rate)
+            self.message = self.history.message
         elif self.iteration >= self.num_iterations:
             self.status = "done"
         if not self.active:
             self.evaluate()
-        return history.costs
+        return self.costs[start:]
 
     def stop(self):
         """End the run now, keeping the parameters learned so far, and evaluate them."""
@@ -402,68 +317,23 @@ class Dashboard:
         self.id = uuid.uuid4().hex
         self.clock = clock
         self.runs = []
-        self._images = None
-        self._dataset = 0
-        self._datasets = {}  # number → the pictures, for the test grids of earlier runs
-        self.use_images(images, source)
+        self.pictures = Pictures(images, source)
 
     # ---- Data ----
 
+    @property
+    def source(self):
+        """What the current pictures are, in words."""
+        return self.pictures.source
+
     def use_images(self, images, source):
         """Train on other pictures from now on (the runs so far keep theirs)."""
-        self._images = images
-        self._arrays = None
-        self.source = source
-        self._dataset += 1
-        if images is not None:
-            self._datasets[self._dataset] = images
-
-    def _data(self):
-        """(X_train, Y_train, X_test, Y_test) as the models take them, made on first use."""
-        if self._images is None:
-            self._images = data.load_sample_images()
-            self._datasets[self._dataset] = self._images
-        if self._arrays is None:
-            train_x, train_y, test_x, test_y, _ = self._images
-            self._arrays = (
-                data.flatten_images(train_x), train_y,
-                data.flatten_images(test_x), test_y,
-            )
-        return self._arrays
-
-    def _dataset_info(self):
-        X, train_y, _, test_y = self._data()
-        return {
-            "id": self._dataset,
-            "source": self.source,
-            "train": int(train_y.shape[1]),
-            "train_cats": int(np.sum(train_y)),
-            "test": int(test_y.shape[1]),
-            "test_cats": int(np.sum(test_y)),
-            "n_x": int(X.shape[0]),
-        }
+        self.pictures.use(images, source)
 
     def test_images(self, dataset=None):
         """The test pictures of the current pictures (or of the earlier ``dataset``), for the
         page's grid: PNGs (base64), labels, class names."""
-        self._load()
-        if dataset is not None and dataset not in self._datasets:
-            raise DashboardError(f"There are no pictures numbered {dataset!r}.")
-        number = self._dataset if dataset is None else dataset
-        _, _, test_x, test_y, classes = self._datasets[number]
-        return {
-            "dataset": self._dataset_info() if dataset in (None, self._dataset) else {"id": number},
-            "images": [
-                base64.b64encode(display.image(picture, scale=1)._repr_png_()).decode("ascii")
-                for picture in test_x
-            ],
-            "labels": [int(y) for y in np.asarray(test_y).reshape(-1)],
-            "classes": [_class_name(c) for c in classes],
-        }
-
-    def _load(self):
-        self._data()
-        return self._images
+        return self.pictures.test_grid(dataset)
 
     # ---- Runs ----
 
@@ -484,23 +354,22 @@ class Dashboard:
             raise DashboardError(
                 f"Run {current.number} is still training: stop it before starting another."
             )
-        X, Y, X_test, Y_test = self._data()
+        X, Y, X_test, Y_test = self.pictures.arrays()
         number = self.runs[-1].number + 1 if self.runs else 1
         source = None if self.source == SAMPLE_SOURCE else self.source
         run = Run(number, model, X, Y, learning_rate, num_iterations, layer_dims, seed,
-                  X_test, Y_test, source, self._dataset)
+                  X_test, Y_test, source, self.pictures.number)
         self.runs.append(run)
         return run
 
     def advance(self, seconds=0.25):
         """Train the active run for about ``seconds``; what the page needs to draw the slice."""
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
-            raise DashboardError(f"A time slice lasts more than 0 seconds, got {seconds!r}.")
+        seconds = check_seconds(seconds)
         run = self.active()
         if run is None:
             raise DashboardError("No run is training: start one first.")
         start = run.iteration
-        costs = run.advance(min(float(seconds), 10.0), self.clock)
+        costs = run.advance(min(seconds, 10.0), self.clock)
         return self._progress(run, start, costs)
 
     def stop(self):
@@ -543,7 +412,7 @@ class Dashboard:
             },
             "runs": [run.summary() for run in self.runs],
             "source": self.source,
-            "dataset": self._dataset,
+            "dataset": self.pictures.number,
         }
 
     # ---- The course's files ----
@@ -556,20 +425,17 @@ class Dashboard:
             raise DashboardError("Stop the run in progress before loading other pictures.")
         files = []
         for raw, name in ((train, train_name), (test, test_name)):
-            try:
-                files.append(base64.b64decode(raw, validate=True))
-            except (binascii.Error, TypeError, ValueError):
-                raise DashboardError(f"{name} did not arrive whole (not valid base64).") from None
+            files.append(decode_base64(raw, f"{name} did not arrive whole (not valid base64)."))
         self.use_images(data.load_h5_bytes(*files, train_name, test_name),
                         f"the course's files ({train_name}, {test_name})")
-        return {"dataset": self._dataset_info(), "source": self.source}
+        return {"dataset": self.pictures.info(), "source": self.source}
 
     def sample(self):
         """Train on the sample images again."""
         if self.active() is not None:
             raise DashboardError("Stop the run in progress before changing the pictures.")
         self.use_images(None, SAMPLE_SOURCE)
-        return {"dataset": self._dataset_info(), "source": self.source}
+        return {"dataset": self.pictures.info(), "source": self.source}
 
     # ---- The reader's picture ----
 
@@ -593,7 +459,7 @@ class Dashboard:
             chosen = self.run(run)
             if chosen.iteration == 0:
                 raise DashboardError(f"Run {chosen.number} has not trained yet.")
-        picture = _decode_pixels(pixels, width, height)
+        picture = decode_pixels(pixels, width, height)
         X = data.image_to_input(picture)
         if X.shape[0] != chosen.X.shape[0]:
             raise DashboardError(  # pragma: no cover - every dataset the page loads is 64×64
@@ -601,44 +467,16 @@ class Dashboard:
             )
         probability = float(chosen.predict_proba(X)[0, 0])
         label = int(chosen.predict(X)[0, 0])
-        self._load()
-        classes = self._datasets[chosen.dataset][4]
+        classes = self.pictures.get(chosen.dataset)[4]
         return {
             "run": chosen.number,
             "description": chosen.describe(),
             "iteration": chosen.iteration,
             "probability": _number(probability),
             "label": label,
-            "class_name": _class_name(classes[label]),
-            "input_png": base64.b64encode(display.image(X, scale=2)._repr_png_()).decode("ascii"),
+            "class_name": class_name(classes[label]),
+            "input_png": png_base64(X, 2),
         }
-
-
-def _class_name(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _decode_pixels(pixels, width, height):
-    """The page's base64 RGBA bytes -> an (height, width, 4) uint8 array, checked."""
-    for name, value in (("width", width), ("height", height)):
-        if not _is_int(value) or value < 1:
-            raise DashboardError(f"The picture's {name} must be a whole number of pixels, got "
-                                 f"{value!r}.")
-    if width * height > MAX_SENT_PIXELS:
-        raise DashboardError(
-            f"The page sends pictures of at most {MAX_SENT_PIXELS:,} pixels, got "
-            f"{width} × {height}."
-        )
-    try:
-        raw = base64.b64decode(pixels, validate=True)
-    except (binascii.Error, TypeError, ValueError):
-        raise DashboardError("The picture's pixels are not valid base64.") from None
-    if len(raw) != width * height * 4:
-        raise DashboardError(
-            f"A {width} × {height} picture has {width * height * 4} bytes of RGBA pixels, got "
-            f"{len(raw)}."
-        )
-    return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 4)
 
 
 # --------------------------------------------------------------------------------------------

@@ -412,6 +412,7 @@ def train(
     callback=None,
     callback_every=100,
     parameters=None,
+    history=None,
 ):
     r"""Train an L-layer network by gradient descent (the course's ``L_layer_model``).
 
@@ -419,13 +420,14 @@ def train(
     Each iteration: forward propagation, cost, backward propagation, parameter update.
 
     init, seed: how to start (see :func:`initialize_parameters`); or pass ``parameters`` to continue
-    training from them (``layer_dims`` may then be None).
+    training from them (``layer_dims`` may then be None), and the ``history`` of that training to
+    carry it on as one run (see :func:`nndl.training.gradient_descent`).
     callback: optional ``callback(iteration, cost)``, called every ``callback_every`` iterations;
     return ``training.STOP`` from it to stop early.
 
     Returns (parameters, history): the trained parameters and a ``training.History`` (the cost of
-    every iteration; ``history.diverged`` and ``history.message`` if the cost became NaN or
-    infinite, which means the learning rate is too large).
+    every iteration; ``history.diverged`` and ``history.message`` if the cost diverged, which
+    means the learning rate is too large).
     """
     if parameters is None:
         parameters = initialize_parameters(layer_dims, init, seed)
@@ -447,5 +449,7 @@ def train(
         parameters = update_parameters(parameters, grads, learning_rate)
         return cost
 
-    history = gradient_descent(step, num_iterations, learning_rate, callback, callback_every)
+    history = gradient_descent(
+        step, num_iterations, learning_rate, callback, callback_every, history
+    )
     return parameters, history

@@ -13,7 +13,9 @@ the same "which representations does this object have" logic, and :func:`set_pub
 the page's Python runtime calls once to receive what :func:`display` shows. With no publisher and
 no IPython (a plain ``python`` prompt), :func:`display` prints a short text description instead.
 
-Pure Python and NumPy: the PNG encoder is ``zlib`` + ``struct``, the SVG is written by hand.
+The line plots live in :mod:`nndl.plots`, the drawing kit they share with the explorables in
+``nndl._svg``; this module offers them under its own name. Pure Python and NumPy: the PNG encoder
+is ``zlib`` + ``struct``, the SVG is written by hand.
 """
 
 import base64
@@ -26,6 +28,9 @@ import sys
 import zlib
 
 import numpy as np
+
+from ._svg import CHAR, escape, svg_open
+from .plots import LinePlot, line_plot
 
 __all__ = [
     "Image",
@@ -222,15 +227,15 @@ def _render_pictures(panels, title, legend, desc):
     uid = "nndl-pictures-" + os.urandom(5).hex()
     gap, label_height = 16, 20
     sizes = [(p.width * p.scale, p.height * p.scale) for p, _ in panels]
-    widths = [max(w, len(label or "") * _CHAR + 8) for (w, _), (_, label) in zip(sizes, panels)]
+    widths = [max(w, len(label or "") * CHAR + 8) for (w, _), (_, label) in zip(sizes, panels)]
     row_width = sum(widths) + gap * (len(panels) - 1)
-    legend_width = sum(30 + len(label) * _CHAR + 16 for label, _ in legend)
+    legend_width = sum(30 + len(label) * CHAR + 16 for label, _ in legend)
     width = max(row_width, legend_width, len(title or "") * 8.0 + 8, 40)
     top = 28 if title else 4
     labelled = any(label for _, label in panels)
     tallest = max(h for _, h in sizes)
     height = top + tallest + (label_height + 4 if labelled else 0) + (28 if legend else 4)
-    out = [_svg_open(uid, "nndl-pictures", width, height, title or "Pictures", desc)]
+    out = [svg_open(uid, "nndl-pictures", width, height, title or "Pictures", desc)]
     if title:
         out.append(f'<text x="{width / 2:.1f}" y="18" text-anchor="middle" font-size="14" '
                    f'font-weight="600">{escape(title)}</text>')
@@ -251,7 +256,7 @@ def _render_pictures(panels, title, legend, desc):
             out.append(f'<rect x="{x:.1f}" y="{y - 11}" width="14" height="14" fill="{colour}" '
                        f'stroke="currentColor" stroke-opacity="0.5"/>'
                        f'<text x="{x + 20:.1f}" y="{y}">{escape(label)}</text>')
-            x += 30 + len(label) * _CHAR + 16
+            x += 30 + len(label) * CHAR + 16
     out.append("</svg>")
     return "\n".join(out)
 
@@ -337,376 +342,6 @@ def _encode_png(pixels):
 
 def _png_chunk(tag, data):
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-
-# ==================================================================================================
-# Line plots
-# ==================================================================================================
-
-# Colours that read on a white page and on a dark one; a page may restyle them by class
-# (.nndl-series-0, .nndl-series-1, …).
-_COLORS = ("#3b78c2", "#e07b28", "#3a9a5b", "#d04a5c", "#8a63c9", "#2a9d9d", "#b58a1b", "#7f7f7f")
-_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-_CHAR = 6.8  # approximate width of one character of the 12 px font, for layout
-_MAX_MARKERS = 40  # series with at most this many points also get a dot on each point
-
-
-def escape(text):
-    """Text made safe inside an SVG or HTML element: &, < and > written as entities (what
-    xml.sax.saxutils.escape does, without importing the 140 ms of modules behind it in Pyodide)."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class LinePlot:
-    """One or several series drawn as lines against a shared x axis; shows as SVG.
-
-    series: ``{label: (x, y)}`` of 1-D float arrays of equal length; the rest as in
-    :func:`line_plot`.
-    """
-
-    def __init__(self, series, title=None, xlabel=None, ylabel=None, logy=False, legend=True,
-                 width=560, height=320):
-        self.series = series
-        self.title = title
-        self.xlabel = xlabel
-        self.ylabel = ylabel
-        self.logy = logy
-        self.legend = legend
-        self.width = width
-        self.height = height
-
-    def describe(self):
-        """A sentence for screen readers and text-only front-ends."""
-        parts = [self.title or "Line plot"]
-        axes = []
-        if self.xlabel:
-            axes.append(f"x: {self.xlabel}")
-        if self.ylabel:
-            axes.append(f"y: {self.ylabel}{' (log scale)' if self.logy else ''}")
-        if axes:
-            parts.append(", ".join(axes))
-        for label, (_, y) in self.series.items():
-            finite = y[np.isfinite(y)]
-            name = label if label is not None else "values"
-            if finite.size:
-                parts.append(
-                    f"{name}: {y.size} points, from {_short(finite[0])} to {_short(finite[-1])}"
-                )
-            else:
-                parts.append(f"{name}: {y.size} points, none finite")
-        return "; ".join(parts)
-
-    def __repr__(self):
-        return f"<{self.describe()}>"
-
-    def _repr_svg_(self):
-        return _render_svg(self)
-
-
-def line_plot(ys, x=None, *, title=None, xlabel=None, ylabel=None, logy=False, width=560,
-              height=320):
-    """Draw one or several series as lines, for example the cost after each iteration.
-
-    ys:     the y values of one series (a list or 1-D array), or several as ``{label: values}``.
-    x:      the shared x values (1-D, as long as each series); by default 0, 1, 2, ….
-            With costs recorded every 100 iterations: ``x=range(0, num_iterations, 100)``.
-    title, xlabel, ylabel: text around the plot; logy: logarithmic y axis (values must be > 0).
-    NaN and infinite values (a diverging run) leave a gap in the line.
-
-    >>> line_plot(costs, title="Cost", xlabel="iteration", ylabel="J")       # doctest: +SKIP
-    >>> line_plot({"α = 0.01": c1, "α = 0.001": c2}, logy=True)              # doctest: +SKIP
-    """
-    if isinstance(ys, dict):
-        if not ys:
-            raise ValueError("line_plot: the dictionary of series is empty")
-        named = {str(label): values for label, values in ys.items()}
-        legend = True
-    else:
-        named = {None: ys}
-        legend = False
-    for name, value in (("width", width), ("height", height)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 160:
-            raise ValueError(f"line_plot: {name} must be a number of at least 160, got {value!r}")
-    xs = None if x is None else _as_series(x, "x")
-    series = {}
-    for label, values in named.items():
-        what = "the values" if label is None else f"series {label!r}"
-        y = _as_series(values, what)
-        if xs is None:
-            sx = np.arange(y.size, dtype=np.float64)
-        elif xs.size != y.size:
-            raise ValueError(f"line_plot: {what} has {y.size} values but x has {xs.size}")
-        else:
-            sx = xs
-        if not np.any(np.isfinite(y)):
-            raise ValueError(f"line_plot: {what} has no finite value to draw")
-        if logy and np.any(y[np.isfinite(y)] <= 0):
-            raise ValueError(
-                f"line_plot: logy=True needs values above 0, but {what} has "
-                f"{_short(float(np.min(y[np.isfinite(y)])))}"
-            )
-        series[label] = (sx, y)
-    if xs is not None and not np.all(np.isfinite(xs)):
-        raise ValueError("line_plot: x contains NaN or infinite values")
-    return LinePlot(series, title, xlabel, ylabel, bool(logy), legend, float(width), float(height))
-
-
-def _as_series(values, what):
-    try:
-        a = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"line_plot: {what} must be numbers, got {type(values).__name__}") from None
-    if a.ndim == 2 and 1 in a.shape:
-        a = a.reshape(-1)  # a (1, n) row or an (n, 1) column of costs
-    if a.ndim != 1:
-        raise ValueError(f"line_plot: {what} must be one-dimensional, got shape {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"line_plot: {what} is empty")
-    return a
-
-
-def _short(v):
-    return f"{float(v):.4g}"
-
-
-# ---- Axes: nice ticks ----
-
-
-def _nice_ticks(lo, hi, target=5, integer=False):
-    """Round bounds and evenly spaced ticks covering [lo, hi] (steps of 1, 2, 2.5 or 5 × 10^k)."""
-    if hi <= lo:
-        pad = abs(lo) * 0.1 if lo != 0 else 1.0
-        lo, hi = lo - pad, hi + pad
-    # The smallest step of 1, 2, 2.5 or 5 × 10^k giving at most 1.5 × target intervals (2.5 only
-    # on axes that are not whole numbers, which never step by less than 1).
-    magnitude = 10.0 ** math.floor(math.log10((hi - lo) / target))
-    factors = (1, 2, 5) if integer else (1, 2, 2.5, 5)
-    steps = [m * magnitude * scale for scale in (0.1, 1, 10, 100) for m in factors]
-    step = next(s for s in steps if (hi - lo) / s <= 1.5 * target + 1e-9)
-    if integer:
-        step = max(step, 1.0)
-    start = math.floor(lo / step + 1e-9) * step
-    stop = math.ceil(hi / step - 1e-9) * step
-    count = int(round((stop - start) / step))
-    ticks = [start + i * step for i in range(count + 1)]
-    return start, stop, ticks, step
-
-
-def _format_tick(value, step):
-    if abs(value) < step * 1e-6:
-        return "0"
-    if abs(value) >= 1e6 or step < 1e-4:
-        return f"{value:.3g}"
-    decimals = 0  # as many as the step needs: 0.25 → 2, 2.5 → 1, 500 → 0
-    while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
-        decimals += 1
-    return f"{value:.{decimals}f}"
-
-
-def _log_ticks(lo, hi):
-    """Bounds (as log10) and ticks of a logarithmic axis covering [lo, hi], both > 0."""
-    low, high = math.floor(math.log10(lo) + 1e-12), math.ceil(math.log10(hi) - 1e-12)
-    if high == low:
-        high += 1
-    decades = high - low
-    if decades > 2:
-        every = math.ceil(decades / 6)
-        ticks = [10.0**k for k in range(low, high + 1) if (k - low) % every == 0]
-        return float(low), float(high), ticks
-    # Few decades: ticks at 1, 2 and 5 × 10^k, and bounds at the ticks just outside the data.
-    candidates = [m * 10.0**k for k in range(low - 1, high + 1) for m in (1, 2, 5)]
-    below = [t for t in candidates if t <= lo * (1 + 1e-9)]
-    above = [t for t in candidates if t >= hi * (1 - 1e-9)]
-    first, last = below[-1], above[0]
-    if first == last:  # a constant series: one tick either side of it
-        first, last = below[-2], above[1]
-    ticks = [t for t in candidates if first <= t <= last]
-    return math.log10(first), math.log10(last), ticks
-
-
-def _format_log_tick(value):
-    if 1e-3 <= value < 1e5:
-        return f"{value:g}"
-    exponent = round(math.log10(value))
-    mantissa = value / 10.0**exponent
-    return f"{mantissa:g}e{exponent}" if abs(mantissa - 1) > 1e-9 else f"1e{exponent}"
-
-
-# ---- Drawing ----
-
-
-def _render_svg(plot):
-    uid = "nndl-plot-" + os.urandom(5).hex()
-    w, h = plot.width, plot.height
-    xs_all = np.concatenate([x for x, _ in plot.series.values()])
-    ys_all = np.concatenate([y[np.isfinite(y)] for _, y in plot.series.values()])
-    integer_x = bool(np.all(xs_all == np.round(xs_all)))
-    x0, x1, xticks, xstep = _nice_ticks(float(xs_all.min()), float(xs_all.max()), 6, integer_x)
-    if plot.logy:
-        y0, y1, yticks = _log_ticks(float(ys_all.min()), float(ys_all.max()))
-        ylabels = [_format_log_tick(t) for t in yticks]
-        yvalue = math.log10
-    else:
-        y0, y1, yticks, ystep = _nice_ticks(float(ys_all.min()), float(ys_all.max()), 5)
-        ylabels = [_format_tick(t, ystep) for t in yticks]
-        yvalue = float
-
-    # Layout, from the outside in: title, legend, plot area, tick labels, axis labels.
-    left = 14 + max(len(s) for s in ylabels) * _CHAR + (22 if plot.ylabel else 4)
-    legend_rows = _legend_layout(plot, left, w) if plot.legend else []
-    top = 12 + (26 if plot.title else 0) + 20 * len(legend_rows)
-    right = 18
-    bottom = 26 + (22 if plot.xlabel else 0)
-    pw, ph = w - left - right, h - top - bottom
-    if pw < 40 or ph < 40:
-        raise ValueError("line_plot: the plot is too small for its labels; make it wider or taller")
-
-    def sx(v):
-        return left + (v - x0) / (x1 - x0) * pw
-
-    def sy(v):
-        return top + ph - (yvalue(v) - y0) / (y1 - y0) * ph
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="nndl-plot" width="{w:g}" height="{h:g}" '
-        f'viewBox="0 0 {w:g} {h:g}" role="img" aria-labelledby="{uid}-title {uid}-desc" '
-        f"font-family=\"{_FONT}\" font-size=\"12\">",
-        f'<title id="{uid}-title">{escape(plot.title or "Line plot")}</title>',
-        f'<desc id="{uid}-desc">{escape(plot.describe())}</desc>',
-        f'<defs><clipPath id="{uid}-clip"><rect x="{left:.1f}" y="{top - 4:.1f}" '
-        f'width="{pw:.1f}" height="{ph + 8:.1f}"/></clipPath></defs>',
-    ]
-    if plot.title:
-        out.append(
-            f'<text x="{w / 2:.1f}" y="24" text-anchor="middle" font-size="14" font-weight="600" '
-            f'fill="currentColor">{escape(plot.title)}</text>'
-        )
-    for i, row in enumerate(legend_rows):
-        y = 12 + (26 if plot.title else 0) + 20 * i + 8
-        for x, index, label in row:
-            color = _COLORS[index % len(_COLORS)]
-            out.append(
-                f'<g class="nndl-series-{index}"><line x1="{x:.1f}" y1="{y:.1f}" x2="{x + 18:.1f}" '
-                f'y2="{y:.1f}" stroke="{color}" stroke-width="2.5"/><text x="{x + 24:.1f}" '
-                f'y="{y + 4:.1f}" fill="currentColor">{escape(label)}</text></g>'
-            )
-
-    # Grid and ticks.
-    grid, ticks = [], []
-    for t, text in zip(yticks, ylabels):
-        y = sy(t)
-        grid.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + pw:.1f}" y2="{y:.1f}"/>')
-        ticks.append(
-            f'<text x="{left - 8:.1f}" y="{y + 4:.1f}" text-anchor="end">{escape(text)}</text>'
-        )
-    for t in xticks:
-        x = sx(t)
-        grid.append(f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{top + ph:.1f}"/>')
-        ticks.append(
-            f'<text x="{x:.1f}" y="{top + ph + 18:.1f}" text-anchor="middle">'
-            f"{escape(_format_tick(t, xstep))}</text>"
-        )
-    out.append(
-        '<g class="nndl-plot-grid" stroke="currentColor" stroke-opacity="0.13" stroke-width="1">'
-        + "".join(grid) + "</g>"
-    )
-    out.append(
-        f'<path class="nndl-plot-axes" d="M{left:.1f},{top:.1f}V{top + ph:.1f}H{left + pw:.1f}" '
-        'fill="none" stroke="currentColor" stroke-opacity="0.6" stroke-width="1"/>'
-    )
-    out.append('<g class="nndl-plot-ticks" fill="currentColor" fill-opacity="0.8">'
-               + "".join(ticks) + "</g>")
-    if plot.xlabel:
-        out.append(
-            f'<text x="{left + pw / 2:.1f}" y="{h - 8:.1f}" text-anchor="middle" '
-            f'fill="currentColor">{escape(plot.xlabel)}</text>'
-        )
-    if plot.ylabel:
-        cy = top + ph / 2
-        out.append(
-            f'<text x="14" y="{cy:.1f}" text-anchor="middle" transform="rotate(-90 14 {cy:.1f})" '
-            f'fill="currentColor">{escape(plot.ylabel)}</text>'
-        )
-
-    # The series, clipped to the plot area.
-    out.append(f'<g clip-path="url(#{uid}-clip)" fill="none" stroke-width="2" '
-               'stroke-linejoin="round" stroke-linecap="round">')
-    for index, (label, (x, y)) in enumerate(plot.series.items()):
-        color = _COLORS[index % len(_COLORS)]
-        keep = _decimate(x, y, pw)
-        px = [sx(v) for v in x[keep]]
-        py = [sy(v) if math.isfinite(v) else None for v in y[keep]]
-        out.append(f'<g class="nndl-series-{index}" stroke="{color}">')
-        out.append(f'<path d="{_path(px, py)}"/>')
-        if len(keep) <= _MAX_MARKERS:
-            dots = "".join(
-                f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2.5"/>' for a, b in zip(px, py) if b is not None
-            )
-            out.append(f'<g fill="{color}" stroke="none">{dots}</g>')
-        out.append("</g>")
-    out.append("</g></svg>")
-    return "\n".join(out)
-
-
-def _svg_open(uid, cls, width, height, title, desc, font_size=12):
-    """The opening of an accessible SVG drawing, as :func:`line_plot` makes it: size and viewBox,
-    ``role="img"`` labelled by its ``<title>`` and described by its ``<desc>`` (ids from ``uid``,
-    which each drawing makes unique), text in the page's colour. Close it with ``</svg>``."""
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" width="{width:g}" '
-        f'height="{height:g}" viewBox="0 0 {width:g} {height:g}" role="img" '
-        f'aria-labelledby="{uid}-title {uid}-desc" font-family="{_FONT}" '
-        f'font-size="{font_size:g}" fill="currentColor">\n'
-        f'<title id="{uid}-title">{escape(title)}</title>\n'
-        f'<desc id="{uid}-desc">{escape(desc)}</desc>'
-    )
-
-
-def _legend_layout(plot, left, width):
-    """Rows of legend entries (x, series index, label) that fit the width, left to right."""
-    rows, row, x = [], [], left
-    for index, label in enumerate(plot.series):
-        text = label if label is not None else "values"
-        size = 24 + len(text) * _CHAR + 18
-        if row and x + size > width - 16:
-            rows.append(row)
-            row, x = [], left
-        row.append((x, index, text))
-        x += size
-    rows.append(row)
-    return rows
-
-
-def _path(px, py):
-    parts, pen_down = [], False
-    for a, b in zip(px, py):
-        if b is None:
-            pen_down = False
-            continue
-        parts.append(f"{'L' if pen_down else 'M'}{a:.1f},{b:.1f}")
-        pen_down = True
-    return "".join(parts)
-
-
-def _decimate(x, y, plot_width):
-    """Indices worth drawing: all of them, or for long series the lowest and highest point (and
-    any gap) of each pixel column, which draws the same picture with far fewer points."""
-    n = x.size
-    if n <= 4 * plot_width:
-        return np.arange(n)
-    span = float(x.max() - x.min()) or 1.0
-    column = np.floor((x - x.min()) / span * plot_width).astype(np.int64)
-    keep = {0, n - 1}
-    finite = np.isfinite(y)
-    order = np.argsort(column, kind="stable")
-    bounds = np.flatnonzero(np.diff(column[order])) + 1
-    for group in np.split(order, bounds):
-        good = group[finite[group]]
-        if good.size:
-            keep.update((int(good[np.argmin(y[good])]), int(good[np.argmax(y[good])])))
-        if good.size < group.size:
-            keep.add(int(group[~finite[group]][0]))
-    return np.array(sorted(keep))
 
 
 # ==================================================================================================

@@ -181,12 +181,15 @@ def _propagate(w, b, X, Y):
     return grads, float(cost)
 
 
-def optimize(w, b, X, Y, num_iterations, learning_rate, callback=None, callback_every=100):
+def optimize(w, b, X, Y, num_iterations, learning_rate, callback=None, callback_every=100,
+             history=None):
     r"""Learn w and b by gradient descent: ``w := w − α dw``, ``b := b − α db``, repeated.
 
     w: (n_x, 1); b: number; X: (n_x, m); Y: (1, m); learning_rate: α.
     callback: optional ``callback(iteration, cost)`` every ``callback_every`` iterations (and
               after the last); return :data:`nndl.training.STOP` from it to stop early.
+    history:  to carry on an earlier training, the history it returned (pass its w and b too);
+              see :func:`nndl.training.gradient_descent`.
 
     Returns ``(params, grads, history)``: ``params = {"w": (n_x, 1), "b": number}`` after the
     last update, ``grads`` the last gradients ``{"dw", "db"}``, and the
@@ -209,7 +212,9 @@ def optimize(w, b, X, Y, num_iterations, learning_rate, callback=None, callback_
         grads.update(g)
         return cost
 
-    history = gradient_descent(step, num_iterations, learning_rate, callback, callback_every)
+    history = gradient_descent(
+        step, num_iterations, learning_rate, callback, callback_every, history
+    )
     return params, grads, history
 
 

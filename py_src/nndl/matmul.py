@@ -1,40 +1,21 @@
 r"""The matrix product of the heavy layers, ``A @ B``, by the fastest route at hand.
 
-The models of the course spend nearly all their time in a few large matrix products:
-``W[1] A[0]`` forward and ``dZ[1] A[0]ᵀ`` backward, with ``A[0] = X`` of shape (12288, m). This
-module is the one place where such a product may take another route than NumPy's ``@``;
-everything else in the engine is plain NumPy, and :func:`matmul` always equals ``A @ B`` (to
-rounding: the same sums, added in another order).
+The models spend nearly all their time in a few large products (``W[1] A[0]`` forward,
+``dZ[1] A[0]ᵀ`` backward, with ``A[0] = X`` of shape (12288, m)). Natively NumPy's ``@`` already
+calls an optimised BLAS; Pyodide's NumPy has no BLAS, and its ``@`` is about 30 times slower. So
+in the browser :func:`matmul` takes another route, and always equals ``A @ B`` to rounding:
 
-Why other routes exist at all: natively, NumPy hands ``@`` on float arrays to an optimised
-BLAS library (OpenBLAS), which splits the product into blocks that stay in the processor's
-caches and uses its vector instructions. The NumPy that runs in the browser (Pyodide) is built
-without BLAS: its ``@`` is the textbook triple loop, about 30 times slower than the native one
-on the course's shapes. So in the browser, :func:`matmul` takes one of two other routes.
+* ``"simd"`` (float64): the course's WebAssembly kernel (``docs/javascripts/gemm.wat``), which
+  the site's Python worker writes to :data:`GEMM_PATH`, opened with ``ctypes``: matrix times
+  matrix, and matrix times vector for logistic regression.
+* ``"openblas"``: Pyodide's ``openblas`` package at :data:`OPENBLAS_PATH`, through ``ctypes``
+  (``cblas_?gemm``, ``cblas_?gemv``): float32, and float64 where the kernel cannot run (no
+  WebAssembly SIMD). About half as fast as the kernel on the course's shapes.
 
-* ``"simd"``, for float64: a small matrix-product kernel written for this course directly in
-  WebAssembly (``docs/javascripts/gemm.wat``), using the browser's 128-bit vector instructions:
-  two float64 multiply-adds per instruction, a 4 × 4 block of the result held in registers while
-  the sum over ``k`` runs, the operands copied block by block into the order the kernel reads
-  them. It computes C = A B for any memory order of A and B; a matrix times a vector (logistic
-  regression's ``wᵀX`` and ``X dZᵀ``) has two kernels of its own, which read each number of the
-  matrix once. The site's Python worker writes it (3 KB) into Python's file system as
-  :data:`GEMM_PATH` when Python starts; it is opened like any shared library, with ``ctypes``.
-* ``"openblas"``: Pyodide ships OpenBLAS compiled to WebAssembly, as the separate package
-  ``openblas``. That build targets a generic processor and uses no vector instructions: the
-  kernel above is about twice as fast on the course's products. OpenBLAS remains the route for
-  float32, and for float64 when the kernel is missing (a browser without WebAssembly SIMD). When
-  the library is loaded, :func:`matmul` calls it through ``ctypes``: ``cblas_dgemm``
-  (``sgemm`` for float32) for a product of two matrices, ``cblas_dgemv`` (``sgemv``) when one
-  side is a single row or column.
-
-Both routes read the operands in the memory order they already have: a C-ordered (row-major) or
-a Fortran-ordered (column-major, like ``X`` from :func:`nndl.data.flatten_images`, or ``Aᵀ`` of
-a C-ordered ``A``) matrix is read in place, so no product copies its inputs.
-
-:func:`backend` says which route float64 products take: ``"simd"``, ``"openblas"`` or ``"numpy"``.
+Operands are read in the memory order they have (C or Fortran order), never copied. Products
+under :data:`MIN_WORK` multiply-adds stay with NumPy. :func:`backend` names the route float64
+products take: ``"simd"``, ``"openblas"`` or ``"numpy"``.
 """
-
 import ctypes
 import os
 import sys
@@ -76,12 +57,17 @@ class _Kernel:  # pragma: no cover (only in the browser; tests stand in for it)
         self.work = np.empty(library.work_bytes() // 8)
 
 
+def _found(name, path, load):
+    """The module's ``_kernel`` or ``_blas`` (``name``): ``load(path)`` the first time it is
+    asked for in Pyodide once ``path`` exists, then what that returned."""
+    if globals()[name] is None and sys.platform == "emscripten" and os.path.exists(path):
+        globals()[name] = load(path)  # pragma: no cover (only in the browser)
+    return globals()[name]
+
+
 def _find_kernel():
     """The SIMD kernel, if this is Pyodide and the site's Python worker has put it in place."""
-    global _kernel
-    if _kernel is None and sys.platform == "emscripten" and os.path.exists(GEMM_PATH):
-        _kernel = _load_kernel(GEMM_PATH)  # pragma: no cover (only in the browser)
-    return _kernel
+    return _found("_kernel", GEMM_PATH, _load_kernel)
 
 
 def _load_kernel(path):  # pragma: no cover (only in the browser; tests stand in for it)
@@ -94,10 +80,7 @@ def _load_kernel(path):  # pragma: no cover (only in the browser; tests stand in
 
 def _find_blas():
     """The library's functions by dtype, if this is Pyodide and its OpenBLAS has been loaded."""
-    global _blas
-    if _blas is None and sys.platform == "emscripten" and os.path.exists(OPENBLAS_PATH):
-        _blas = _load_blas(OPENBLAS_PATH)  # pragma: no cover (only in the browser)
-    return _blas
+    return _found("_blas", OPENBLAS_PATH, _load_blas)
 
 
 def _load_blas(path):  # pragma: no cover (only in the browser; tests stand in for it)

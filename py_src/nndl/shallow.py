@@ -184,26 +184,16 @@ def predict(X, parameters, activation="tanh"):
     return (A2 > 0.5).astype(float)
 
 
-def train(
-    X,
-    Y,
-    n_h=4,
-    learning_rate=1.2,
-    num_iterations=10000,
-    activation="tanh",
-    init="small",
-    seed=2,
-    callback=None,
-    callback_every=100,
-    parameters=None,
-):
+def train(X, Y, n_h=4, learning_rate=1.2, num_iterations=10000, activation="tanh", init="small",
+          seed=2, callback=None, callback_every=100, parameters=None, history=None):
     r"""Train the 2-layer network by gradient descent (the course's ``nn_model``).
 
     X: (n_x, m); Y: (1, m) labels 0 / 1; n_h: hidden units; activation: the hidden g[1].
     Each iteration: forward propagation, cost, backward propagation, parameter update.
 
     init, seed: how to start (see :func:`initialize_parameters`); or pass ``parameters`` to continue
-    training from them (their W1 then fixes n_h).
+    training from them (their W1 then fixes n_h), and the ``history`` of that training to carry it
+    on as one run (see :func:`nndl.training.gradient_descent`).
     callback: optional ``callback(iteration, cost)``, called every ``callback_every`` iterations;
     return ``training.STOP`` from it to stop early.
 
@@ -226,5 +216,7 @@ def train(
         parameters = update_parameters(parameters, grads, learning_rate)
         return cost
 
-    history = gradient_descent(step, num_iterations, learning_rate, callback, callback_every)
+    history = gradient_descent(
+        step, num_iterations, learning_rate, callback, callback_every, history
+    )
     return parameters, history

@@ -6,18 +6,18 @@ model needs around it:
 
 - a **progress callback** ``callback(iteration, cost)`` that the caller decides how to show (print
   it, plot it, stream it to a web page); returning :data:`STOP` from it ends training early;
-- the **cost history**, one cost per iteration;
-- **divergence**: when the cost stops being a finite number, or grows far above where it started,
-  training stops with a message that suggests a smaller learning rate, and whatever was learned so
-  far is returned.
+- the **cost history**, one cost per iteration, in a :class:`History`; passing it back in carries
+  on where the last call stopped (a training run in several slices, as the dashboard trains);
+- **divergence** (:func:`has_diverged`): when the cost is NaN or infinite, or has grown to more
+  than :data:`DIVERGENCE_GROWTH` times its first value, training stops with a message that
+  suggests a smaller learning rate, and whatever was learned so far is returned.
 
 Why growth counts as divergence: with a small enough learning rate each gradient-descent step
-lowers the cost (or leaves it about where it was). A cost that climbs to more than
-:data:`DIVERGENCE_GROWTH` times its starting value means the steps overshoot the minimum. The
-cross-entropy costs of this course are computed so that they stay finite even then (a wrong,
-saturated prediction costs about 34.5, not infinity), so waiting for NaN would wait forever.
+lowers the cost (or leaves it about where it was). A cost that climbs far above where it started
+means the steps overshoot the minimum. The cross-entropy costs of this course are computed so
+that they stay finite even then (a wrong, saturated prediction costs about 34.5, not infinity),
+so waiting for NaN would wait forever.
 """
-
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -30,6 +30,7 @@ __all__ = [
     "History",
     "TrainingDivergedWarning",
     "gradient_descent",
+    "has_diverged",
     "print_progress",
 ]
 
@@ -42,7 +43,7 @@ by more than 1, so that a cost starting near 0 may wobble)."""
 
 
 class TrainingDivergedWarning(RuntimeWarning):
-    """Training stopped because the cost became NaN or infinite."""
+    """Training stopped because the cost diverged (see :func:`has_diverged`)."""
 
 
 @dataclass
@@ -50,8 +51,9 @@ class History:
     """What happened during training.
 
     costs:         the cost J after each iteration, in order (``costs[i]`` belongs to iteration i).
-    stopped_early: True if the progress callback returned :data:`STOP`.
-    diverged:      True if the cost became NaN or infinite; ``message`` then says what to do.
+    stopped_early: True if the progress callback returned :data:`STOP` (in the last call).
+    diverged:      True if the cost diverged (see :func:`has_diverged`); ``message`` then says
+                   what to do.
     """
 
     costs: list = field(default_factory=list)
@@ -66,13 +68,15 @@ class History:
 
 
 def has_diverged(cost, first_cost):
-    """True if ``cost`` is NaN or infinite, or has grown far above the first cost."""
+    """True if ``cost`` is NaN or infinite, or is more than :data:`DIVERGENCE_GROWTH` times the
+    first cost and more than 1 above it."""
     if not math.isfinite(cost):
         return True
     return cost > DIVERGENCE_GROWTH * first_cost and cost > first_cost + 1.0
 
 
 def divergence_message(iteration, cost, first_cost, learning_rate):
+    """What :class:`History` and the warning say when the cost diverged at ``iteration``."""
     if math.isfinite(cost):
         what = (
             f"the cost grew from {first_cost:.4g} to {cost:.4g}, more than "
@@ -89,20 +93,34 @@ def divergence_message(iteration, cost, first_cost, learning_rate):
     )
 
 
-def gradient_descent(step, num_iterations, learning_rate, callback=None, callback_every=100):
+def gradient_descent(step, num_iterations, learning_rate, callback=None, callback_every=100,
+                     history=None):
     """Run ``step(i)`` for i = 0 … num_iterations − 1 and return the :class:`History`.
 
     step:           ``step(i) -> cost``; performs one iteration (including the parameter update).
     learning_rate:  only used to word the divergence message.
     callback:       optional ``callback(iteration, cost)``, called every ``callback_every``
-                    iterations and after the last one; return :data:`STOP` to end training.
+                    iterations, after the last one and when the cost diverges; return
+                    :data:`STOP` to end training.
+    history:        the :class:`History` of an earlier call, to carry on from it: the
+                    ``num_iterations`` more iterations are numbered on from
+                    ``history.iterations``, their costs are added to it (and it is returned), and
+                    divergence is judged against its first cost. Training in several calls thus
+                    computes and judges exactly what one call would. A diverged history stays as
+                    it is: nothing more runs.
     """
     if num_iterations < 0:
         raise ValueError(f"num_iterations must be 0 or more, got {num_iterations}")
     if callback_every < 1:
         raise ValueError(f"callback_every must be 1 or more, got {callback_every}")
-    history = History()
-    for i in range(num_iterations):
+    if history is None:
+        history = History()
+    elif history.diverged:
+        return history
+    history.stopped_early = False
+    start = history.iterations
+    end = start + num_iterations
+    for i in range(start, end):
         # Overflow and 0·inf are how divergence shows up; they are detected below, not warned about.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             cost = float(step(i))
@@ -114,7 +132,7 @@ def gradient_descent(step, num_iterations, learning_rate, callback=None, callbac
             if callback is not None:
                 callback(i, cost)
             break
-        last = i == num_iterations - 1
+        last = i == end - 1
         if callback is not None and (i % callback_every == 0 or last):
             if callback(i, cost) == STOP:
                 history.stopped_early = not last

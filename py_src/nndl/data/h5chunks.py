@@ -11,8 +11,6 @@ __all__ = ["MAX_BYTES", "read_chunked"]
 MAX_BYTES = 1 << 28
 """The largest dataset or chunk read, in bytes (256 MiB): the browser's memory is limited."""
 
-_MAX_DEPTH = 16
-
 
 def read_chunked(f, at, version, shape, dtype, filters, key):
     """The dataset ``key`` of the file ``f`` whose data layout message (version 3 or 4, class
@@ -41,7 +39,7 @@ def read_chunked(f, at, version, shape, dtype, filters, key):
     if chunk_bytes > MAX_BYTES or n_chunks > len(f.raw) + 1:
         f.damaged(f"the chunks of {key!r} are far larger than the file")
     if index == 0:
-        chunks = _btree(f, f.address(p), ndims, 0, set())
+        chunks = _btree(f, f.address(p), ndims)
     elif index == 1:
         chunks = _single(f, p, flags, chunk_bytes, len(shape))
     elif index == 2:
@@ -76,27 +74,12 @@ def _corner(i, grid, chunk):
     return tuple(reversed(corner))
 
 
-def _btree(f, address, ndims, depth, seen):
+def _btree(f, address, ndims):
     """(corner, position, stored size, filter mask) of the chunks under a B-tree node."""
-    at = f.position(address)
-    if depth > _MAX_DEPTH or at in seen:
-        f.damaged("its chunk B-tree loops")
-    seen.add(at)
-    f.signature(at, b"TREE")
-    if f.u(at + 4, 1) != 1:
-        f.damaged("a chunk B-tree node has the wrong type")
-    level, used = f.u(at + 5, 1), f.u(at + 6, 2)
-    p, key_size = at + 8 + 2 * f.o, 8 + 8 * ndims
-    for _ in range(used):
-        f.step()
-        size, mask = f.u(p, 4), f.u(p + 4, 4)
-        corner = tuple(f.u(p + 8 + 8 * i, 8) for i in range(ndims - 1))
-        child = f.address(p + key_size)
-        if level == 0:
-            yield corner, f.position(child), size, mask
-        else:
-            yield from _btree(f, child, ndims, depth + 1, seen)
-        p += key_size + f.o
+    for key, child in f.btree(address, 1, 8 + 8 * ndims):
+        size, mask = f.u(key, 4), f.u(key + 4, 4)
+        corner = tuple(f.u(key + 8 + 8 * i, 8) for i in range(ndims - 1))
+        yield corner, f.position(child), size, mask
 
 
 def _single(f, p, flags, chunk_bytes, rank):

@@ -217,7 +217,7 @@ class H5File:
         heap_size = self.length(heap_at + 8)
         heap_data = self.position(self.address(heap_at + 8 + 2 * self.l))
         members = {}
-        for node in self._group_nodes(btree, 0, set()):
+        for _, node in self.btree(btree, 0, self.l):
             at = self.position(node)
             self.signature(at, b"SNOD")
             entry_size = 2 * self.o + 24
@@ -239,24 +239,31 @@ class H5File:
         text = self.take(start + offset, min(size - offset, len(self.raw) - start - offset))
         return text.split(b"\0")[0].decode("utf-8", "replace")
 
-    def _group_nodes(self, address, depth, seen):
-        """The symbol table nodes under a group's B-tree node, in order."""
+    def btree(self, address, node_type, key_size, depth=0, seen=None):
+        """(key position, child address) of each entry of the leaves of the version 1 B-tree
+        under the node at ``address``, in order: a group's (``node_type`` 0, whose children are
+        symbol table nodes) or a chunked dataset's (1, whose children are chunks). Each key is
+        ``key_size`` bytes."""
+        seen = set() if seen is None else seen
         at = self.position(address)
         if depth > _MAX_DEPTH or at in seen:
-            self.damaged("its group B-tree loops")
+            self.damaged(f"its {('group', 'chunk')[node_type]} B-tree loops")
         seen.add(at)
         self.signature(at, b"TREE")
-        if self.u(at + 4, 1) != 0:
-            raise H5Error(f"{self.name}: a group B-tree node has the wrong type.")
+        if self.u(at + 4, 1) != node_type:
+            if node_type == 0:
+                raise H5Error(f"{self.name}: a group B-tree node has the wrong type.")
+            self.damaged("a chunk B-tree node has the wrong type")
         level, used = self.u(at + 5, 1), self.u(at + 6, 2)
-        first_child = at + 8 + 2 * self.o + self.l  # after the siblings and key 0
-        for k in range(used):
+        key = at + 8 + 2 * self.o  # after the node's siblings: key 0, child 0, key 1, …
+        for _ in range(used):
             self.step()
-            child = self.address(first_child + k * (self.o + self.l))
+            child = self.address(key + key_size)
             if level == 0:
-                yield child
+                yield key, child
             else:
-                yield from self._group_nodes(child, depth + 1, seen)
+                yield from self.btree(child, node_type, key_size, depth + 1, seen)
+            key += key_size + self.o
 
     def keys(self):
         """The names in the root group, in order."""

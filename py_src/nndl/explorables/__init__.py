@@ -20,32 +20,10 @@ one-sentence summary for screen readers, and the key numbers as data). Bad input
 - :mod:`nndl.explorables.planar`             a straight boundary against a one-hidden-layer one
 """
 
-from ._base import (
-    REGISTRY,
-    Choice,
-    Explorable,
-    Number,
-    Slider,
-    Text,
-    View,
-    explorable,
-    get,
-    render,
-)
+from ._base import REGISTRY, Choice, Explorable, Number, Slider, Text, View, explorable, get, render
 
-__all__ = [
-    "REGISTRY",
-    "Choice",
-    "Explorable",
-    "Number",
-    "Slider",
-    "Text",
-    "View",
-    "explorable",
-    "get",
-    "render",
-]
-
+__all__ = ["REGISTRY", "Choice", "Explorable", "Number", "Slider", "Text", "View",
+           "explorable", "get", "render"]
 
 
 def _register_all():

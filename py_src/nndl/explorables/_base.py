@@ -82,15 +82,7 @@ class Number:
         return value
 
     def spec(self):
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "label": self.label,
-            "default": self.default,
-            "min": self.min,
-            "max": self.max,
-            "step": self.step,
-        }
+        return _spec(self, min=self.min, max=self.max, step=self.step)
 
 
 @dataclass(frozen=True)
@@ -125,13 +117,7 @@ class Choice:
         return raw
 
     def spec(self):
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "label": self.label,
-            "default": self.default,
-            "options": [list(option) for option in self.options],
-        }
+        return _spec(self, options=[list(option) for option in self.options])
 
 
 @dataclass(frozen=True)
@@ -154,14 +140,16 @@ class Text:
         return raw.strip()
 
     def spec(self):
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "label": self.label,
-            "default": self.default,
-            "hint": self.hint,
-            "maxLength": self.max_length,
-        }
+        return _spec(self, hint=self.hint, maxLength=self.max_length)
+
+
+def _spec(control, **more):
+    """A control as JSON-ready data for the page: its kind, name, label and default, then
+    ``more``, what its kind adds."""
+    return {
+        "kind": control.kind, "name": control.name, "label": control.label,
+        "default": control.default, **more,
+    }
 
 
 def _show(value):

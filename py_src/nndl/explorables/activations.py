@@ -13,18 +13,18 @@ import uuid
 import numpy as np
 
 from .. import activations
-from ..display import _COLORS, _format_tick, _nice_ticks, _svg_open, escape
+from .._svg import COLORS, escape, format_tick, grid_and_ticks, nice_ticks, svg_open
 from ._base import Choice, Slider, View, explorable
 
 __all__ = ["activation_explorer"]
 
 # name: (as the course writes it, g(z), g'(z), colour)
 _SHOWN = {
-    "sigmoid": ("sigmoid", "g(z) = 1/(1 + e^(−z))", "g'(z) = g(z)(1 − g(z))", _COLORS[0]),
-    "tanh": ("tanh", "g(z) = tanh(z)", "g'(z) = 1 − g(z)²", _COLORS[1]),
-    "relu": ("ReLU", "g(z) = max(0, z)", "g'(z) = 0 if z < 0, 1 if z > 0", _COLORS[2]),
+    "sigmoid": ("sigmoid", "g(z) = 1/(1 + e^(−z))", "g'(z) = g(z)(1 − g(z))", COLORS[0]),
+    "tanh": ("tanh", "g(z) = tanh(z)", "g'(z) = 1 − g(z)²", COLORS[1]),
+    "relu": ("ReLU", "g(z) = max(0, z)", "g'(z) = 0 if z < 0, 1 if z > 0", COLORS[2]),
     "leaky_relu": (
-        "leaky ReLU", "g(z) = max(0.01z, z)", "g'(z) = 0.01 if z < 0, 1 if z > 0", _COLORS[3]
+        "leaky ReLU", "g(z) = max(0.01z, z)", "g'(z) = 0.01 if z < 0, 1 if z > 0", COLORS[3]
     ),
 }
 _KINKED = ("relu", "leaky_relu")  # no derivative at z = 0
@@ -149,7 +149,7 @@ def _render(names, z, curves, values, title, summary):
         ]
     height = dg_top + dg_height + 44 + 18 * len(note) + (8 if note else 0)
 
-    parts = [_svg_open(uid, "nndl-activations", _WIDTH, height, title, summary, 13)]
+    parts = [svg_open(uid, "nndl-activations", _WIDTH, height, title, summary, 13)]
     for i, (text, color, weight) in enumerate(readout):
         fill = f' fill="{color}"' if color else ""
         x = _LEFT - 40 if single or i == 0 else _LEFT - 16
@@ -185,7 +185,7 @@ def _panel(uid, top, height, ylabel, names, curves, z, at_z, kinks, single):
     pw = _WIDTH - _LEFT - _RIGHT
     lo = min(float(c.min()) for c in curves.values())
     hi = max(float(c.max()) for c in curves.values())
-    y0, y1, yticks, ystep = _nice_ticks(lo, hi, 5)
+    y0, y1, yticks, ystep = nice_ticks(lo, hi, 5)
     xticks = range(-6, 7, 2)
 
     def sx(v):
@@ -195,21 +195,11 @@ def _panel(uid, top, height, ylabel, names, curves, z, at_z, kinks, single):
         return top + height - (v - y0) / (y1 - y0) * height
 
     out = []
-    grid, labels = [], []
-    for t in yticks:
-        y = sy(t)
-        grid.append(f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{_LEFT + pw}" y2="{y:.1f}"/>')
-        labels.append(
-            f'<text x="{_LEFT - 7}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{_format_tick(t, ystep)}</text>"
-        )
-    for t in xticks:
-        x = sx(t)
-        grid.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + height}"/>')
-        labels.append(
-            f'<text x="{x:.1f}" y="{top + height + 16}" text-anchor="middle">'
-            f"{str(t).replace('-', '−')}</text>"
-        )
+    grid, labels = grid_and_ticks(
+        [(t, str(t).replace("-", "−")) for t in xticks],
+        [(t, format_tick(t, ystep)) for t in yticks],
+        sx, sy, (_LEFT, top, pw, height), gaps=(16, 7),
+    )
     out.append(
         '<g stroke="currentColor" stroke-opacity="0.13" stroke-width="1">' + "".join(grid) + "</g>"
     )

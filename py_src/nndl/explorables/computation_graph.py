@@ -17,7 +17,7 @@ draw their own formula in a cell::
 
 import uuid
 
-from ..display import _COLORS, _svg_open, escape
+from .._svg import COLORS, escape, svg_open
 from ..graph import Value
 from ._base import Slider, View, explorable
 
@@ -26,8 +26,8 @@ __all__ = ["draw_graph", "computation_graph", "MAX_NODES"]
 MAX_NODES = 40
 """The largest graph :func:`draw_graph` draws; a bigger one would not be readable."""
 
-VALUE_COLOR = _COLORS[0]  # blue: values, forward pass
-GRAD_COLOR = _COLORS[1]  # orange: derivatives, backward pass
+VALUE_COLOR = COLORS[0]  # blue: values, forward pass
+GRAD_COLOR = COLORS[1]  # orange: derivatives, backward pass
 
 _FONT_SIZE = 13
 _CHAR = 7.4  # approximate width of one character at 13 px, for layout
@@ -258,7 +258,7 @@ def _render(nodes, layout, out, backward, title, summary):
         return cx - w / 2, top, w
 
     parts = [
-        _svg_open(uid, "nndl-graph", width, height, title, summary, _FONT_SIZE),
+        svg_open(uid, "nndl-graph", width, height, title, summary, _FONT_SIZE),
         "<defs>"
         + _marker(uid + "-fwd", "currentColor", 0.55)
         + _marker(uid + "-bwd", GRAD_COLOR, 1)

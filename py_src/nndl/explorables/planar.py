@@ -20,7 +20,7 @@ import uuid
 import numpy as np
 
 from .. import data, logistic, shallow
-from ..display import _COLORS, _svg_open, escape
+from .._svg import COLORS, escape, svg_open
 from ._base import Choice, View, explorable
 
 __all__ = ["DATASETS", "HIDDEN_UNITS", "ITERATIONS", "train_logistic", "train_network", "planar"]
@@ -138,7 +138,7 @@ SIZE = 300  # the square of the plane, in pixels; GRID cells of SIZE / GRID = 5 
 TOP = 46
 PANEL_WIDTH = SIZE + 20
 PANEL_HEIGHT = TOP + SIZE + 30
-CLASS_COLORS = (_COLORS[1], _COLORS[0])  # class 0 orange, class 1 blue, as in the lessons
+CLASS_COLORS = (COLORS[1], COLORS[0])  # class 0 orange, class 1 blue, as in the lessons
 
 
 def _frame(X):
@@ -170,7 +170,7 @@ def _panel(title, X, Y, predict, accuracy):
         f"their own colour."
     )
     out = [
-        _svg_open(uid, "nndl-planar", PANEL_WIDTH, PANEL_HEIGHT, title, desc),
+        svg_open(uid, "nndl-planar", PANEL_WIDTH, PANEL_HEIGHT, title, desc),
         f'<text x="{PANEL_WIDTH / 2}" y="18" text-anchor="middle" font-size="14" '
         f'font-weight="600" fill="currentColor">{escape(title)}</text>',
         f'<text x="{PANEL_WIDTH / 2}" y="36" text-anchor="middle" fill="currentColor">'

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import data, shallow
-from ..display import _COLORS, _svg_open, escape
+from .._svg import COLORS, escape, svg_open
 from ._base import Choice, Slider, View, explorable
 
 __all__ = ["MAX_ITERATIONS", "N_H", "LEARNING_RATE", "Snapshot", "trajectory", "symmetry"]
@@ -208,7 +208,7 @@ def _panel(init, activation, iteration, run, facts, top):
     )
     w, h = PANEL_WIDTH, PANEL_HEIGHT
     out = [
-        _svg_open(uid, "nndl-symmetry", w, h, title, desc),
+        svg_open(uid, "nndl-symmetry", w, h, title, desc),
         f'<text x="{w / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600" '
         f'fill="currentColor">{escape(STARTS[init])}</text>',
     ]
@@ -236,7 +236,7 @@ def _panel(init, activation, iteration, run, facts, top):
         for k, v in enumerate(row):
             x = x0 + k * CELL_W
             strength = abs(v) / scale[k] if scale[k] > 0 else 0.0
-            color = _COLORS[0] if v >= 0 else _COLORS[1]
+            color = COLORS[0] if v >= 0 else COLORS[1]
             out.append(
                 f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" fill="{color}" '
                 f'fill-opacity="{0.06 + 0.5 * strength:.2f}" stroke="currentColor" '
@@ -254,11 +254,11 @@ def _panel(init, activation, iteration, run, facts, top):
     )
     out.append(
         f'<text x="{w / 2}" y="{y + 20}" text-anchor="middle" font-weight="600" '
-        f'fill="{_COLORS[3] if equal else _COLORS[2]}">{mark}</text>'
+        f'fill="{COLORS[3] if equal else COLORS[2]}">{mark}</text>'
         f'<text x="{w / 2}" y="{y + 38}" text-anchor="middle" font-size="11" '
         f'fill="currentColor">{escape(numbers)}</text>'
     )
-    out.append(_cost_plot(run, iteration, top, _COLORS[3] if init == "zeros" else _COLORS[2]))
+    out.append(_cost_plot(run, iteration, top, COLORS[3] if init == "zeros" else COLORS[2]))
     out.append("</svg>")
     return "".join(out)
 

@@ -14,12 +14,12 @@ import uuid
 
 import numpy as np
 
-from ..display import _COLORS, _format_tick, _nice_ticks, _svg_open, escape
+from .._svg import COLORS, escape, format_tick, nice_ticks, svg_open
 from ._base import Choice, View, explorable
 
 __all__ = ["dot_loop", "vectorization_race", "race_invitation"]
 
-LOOP_COLOR, DOT_COLOR = _COLORS[1], _COLORS[0]
+LOOP_COLOR, DOT_COLOR = COLORS[1], COLORS[0]
 _SIZES = (
     ("10000", "10⁴ = 10 000"),
     ("100000", "10⁵ = 100 000"),
@@ -164,11 +164,11 @@ def _render(n, summary, loop_s=None, dot_s=None, faster="", agree=None, c_loop=N
     raced = loop_s is not None
     title = f"A Python loop against np.dot, n = {_spaced(n)}"
     pw = _WIDTH - _LEFT - _RIGHT
-    out = [_svg_open(uid, "nndl-race", _WIDTH, _HEIGHT, title, summary, 13)]
+    out = [svg_open(uid, "nndl-race", _WIDTH, _HEIGHT, title, summary, 13)]
     out.append(f'<text x="{_LEFT}" y="18" font-weight="600">{escape(title)}</text>')
 
     if raced:
-        t1 = _nice_ticks(0.0, loop_s, 5)[1]
+        t1 = nice_ticks(0.0, loop_s, 5)[1]
         scale = pw / t1
         bars = [
             ("Python loop: c += a[i] * b[i]", loop_s, LOOP_COLOR),
@@ -206,7 +206,7 @@ def _render(n, summary, loop_s=None, dot_s=None, faster="", agree=None, c_loop=N
 
     axis_y = 44 + 54 + 36
     if raced:
-        t0, t1, ticks, step = _nice_ticks(0.0, loop_s, 5)
+        t0, t1, ticks, step = nice_ticks(0.0, loop_s, 5)
         unit, factor = ("s", 1) if t1 >= 1 else ("ms", 1e3)
         marks = [f'<path d="M{_LEFT},{axis_y}H{_LEFT + pw}" fill="none" stroke="currentColor" '
                  'stroke-opacity="0.6"/>']
@@ -216,7 +216,7 @@ def _render(n, summary, loop_s=None, dot_s=None, faster="", agree=None, c_loop=N
                 f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 5}" '
                 'stroke="currentColor" stroke-opacity="0.6"/>'
                 f'<text x="{x:.1f}" y="{axis_y + 19}" text-anchor="middle" font-size="12" '
-                f'fill-opacity="0.8">{_format_tick(t * factor, step * factor)}</text>'
+                f'fill-opacity="0.8">{format_tick(t * factor, step * factor)}</text>'
             )
         marks.append(
             f'<text x="{_LEFT + pw}" y="{axis_y + 34}" text-anchor="end" font-size="12" '
