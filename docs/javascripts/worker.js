@@ -53,6 +53,8 @@ self.onmessage = ({ data }) => {
     startup.catch(reportFailure);
   } else if (msg.type === "run") {
     work = work.then(() => startup).then(() => runCell(msg), () => {});
+  } else if (msg.type === "call") {
+    work = work.then(() => startup).then(() => callTarget(msg), () => {});
   } else if (msg.type === "forget") {
     work = work.then(() => startup).then(() => runner.forget(msg.ns), () => {});
   }
@@ -368,24 +370,32 @@ function installRunner() {
   return module;
 }
 
-// ---- Running a cell -------------------------------------------------------------------------
+// ---- Running a cell, calling the engine ----------------------------------------------------
 
-async function runCell({ id, ns, cell, code }) {
-  if (interruptBuffer) Atomics.store(interruptBuffer, 0, 0); // a late Stop must not hit this run
+function runCell({ id, ns, cell, code }) {
+  return settle(id, () => runner.run(id, ns, cell, code), (text) =>
+    ({ type: "error", ename: "RuntimeError", evalue: text, traceback: text, line: null }));
+}
+
+function callTarget({ id, target, args }) {
+  return settle(id, () => runner.call(id, target, JSON.stringify(args)), (text) =>
+    ({ type: "reply", error: { message: text } }));
+}
+
+/** Await the runner's ending of job `id` (JSON text) and post it. escaped(text): the ending when
+ *  an error escaped the runner itself (an interrupt while it was flushing output…). */
+async function settle(id, start, escaped) {
+  if (interruptBuffer) Atomics.store(interruptBuffer, 0, 0); // a late Stop must not hit this job
   let ending;
   try {
-    const coroutine = runner.run(id, ns, cell, code);
-    ending = JSON.parse(await coroutine);
+    ending = JSON.parse(await start());
   } catch (error) {
     if (isFatal(error)) {
       reportCrash(error);
-      return; // the page restarts Python; this run ends there
+      return; // the page restarts Python; this job ends there
     }
-    // Something escaped the runner itself (an interrupt while it was flushing output…).
     const text = describe(error);
-    ending = /KeyboardInterrupt/.test(text)
-      ? { type: "interrupted", line: null }
-      : { type: "error", ename: "RuntimeError", evalue: text, traceback: text, line: null };
+    ending = /KeyboardInterrupt/.test(text) ? { type: "interrupted", line: null } : escaped(text);
   }
   const { type, ...fields } = ending;
   post(type, { id, ...fields });
