@@ -664,9 +664,9 @@ let session = null;
 let status = null;
 
 function mount() {
-  // Widgets first: they talk to the same runtime, in namespaces of their own.
-  mountExplorables(pageKey());
-  mountDashboards(pageKey());
+  // Widgets first: they call the engine through the same runtime, away from the cells.
+  mountExplorables();
+  mountDashboards();
   mountProgress(); // the course map's progress, on the home page
   mountOffline(); // the service worker, and the "Make available offline" control
   mountQuizzes(pageKey()); // plain JavaScript: the quizzes work before (and without) Python

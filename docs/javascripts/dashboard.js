@@ -6,8 +6,8 @@
 //   paused or stopped. The worker runs one thing at a time and cannot hear a message while
 //   Python computes, so this is what keeps Pause and Stop instant, keeps what was learned, and
 //   lets the page's cells run between two slices.
-// - All calls go through the tab's one runtime (runtime.js), in one namespace, the same on every
-//   visit. The state lives in Python (nndl.dashboard.session()) for as long as the tab: on every
+// - All calls ("dashboard.advance"…, protocol.js) go through the tab's one runtime (runtime.js).
+//   The state lives in Python (nndl.dashboard.session()) for as long as the tab: on every
 //   mount, including after instant navigation, the page asks for it and redraws. The training
 //   loop belongs to this module, not to the page's elements, so a run goes on while the reader
 //   visits another page. If Python was restarted (a cell's Stop on a site that cannot interrupt
@@ -20,7 +20,6 @@
 import { h } from "./output.js";
 import { runtime } from "./runtime.js";
 
-const NAMESPACE = "dashboard";
 const SLICE_SECONDS = 0.25;
 const ANNOUNCE_EVERY_MS = 10_000; // the live region speaks at most this often while training
 const MAX_PIXELS = 20_000_000;
@@ -55,7 +54,6 @@ class PythonFailure extends Error {
 
 function describeEnding(ending) {
   switch (ending.type) {
-    case "error": return `Python raised ${ending.ename}: ${ending.evalue}`;
     case "stopped": return "Python was restarted";
     case "failed": return `Python could not start: ${ending.message}`;
     case "cancelled": return "the request was cancelled";
@@ -64,22 +62,12 @@ function describeEnding(ending) {
   }
 }
 
-/** The Python that runs dashboard command `name` with `args` (a JSON object). */
-export function commandCode(name, args = {}) {
-  // A JSON text is also a valid Python string literal (the same escapes), so it can be pasted in.
-  return [
-    "from nndl.dashboard import command as _command",
-    `_command(${JSON.stringify(name)}, ${JSON.stringify(JSON.stringify(args))})`,
-  ].join("\n");
-}
-
-/** Send a command; resolves with Python's JSON answer, rejects with a PythonFailure. */
-async function call(name, args = {}) {
-  const job = runtime.run({ ns: NAMESPACE, cell: 0, code: commandCode(name, args) });
-  const ending = await job.done;
-  const text = ending.type === "result" && ending.bundle && ending.bundle["application/json"];
-  if (typeof text !== "string") throw new PythonFailure(ending);
-  return JSON.parse(text);
+/** Call the dashboard's `method` (a method of nndl.dashboard.session()); resolves with its
+ *  data, or { error } with the engine's words when it refused; rejects with a PythonFailure. */
+async function call(method, args = {}) {
+  const ending = await runtime.call(`dashboard.${method}`, args).done;
+  if (ending.type !== "reply") throw new PythonFailure(ending);
+  return ending.error ? { error: ending.error.message } : ending.data;
 }
 
 // ================================================================================================
@@ -125,7 +113,7 @@ class Controller {
   /** Ask Python for its state and redraw (on mount, after a restart). */
   async sync() {
     try {
-      const state = await call("hello");
+      const state = await call("state");
       this.receive(state);
       if (state.error) return this.view?.say(state.error, "error");
       this.models = state.models;
