@@ -135,19 +135,19 @@ test-counts: test-engine test-pyodide
 #                    where the notebooks' first cell installs nndl from the site's dist/ wheel
 # NNDL_SITE_URL=https://<owner>.github.io/<repository>/ make site builds for where it is published.
 
-CELL_SOURCES := $(wildcard docs/javascripts/*)
+CELL_SOURCES := $(shell find docs/javascripts -type f)
 CELL_BUNDLE := build/assets/nndl
 CELL_BUNDLE_STAMP := build/assets/.nndl-bundled
 SITE_PORT := 8000
 
-# The cells' ES modules bundled with CodeMirror: cells.js for the pages, boot.js (which starts the
+# The cells' ES modules bundled with CodeMirror: main.js for the pages, boot.js (which starts the
 # Python worker from the <head> of a page with cells), worker.js for the Python worker
 # (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
 # the worker checks every runtime file against the sha256 recorded when the runtime was built), and
 # the matrix-product kernel as bytes.
 $(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM)
 	rm -rf $(CELL_BUNDLE)
-	node_modules/.bin/esbuild docs/javascripts/cells.js docs/javascripts/worker.js \
+	node_modules/.bin/esbuild docs/javascripts/main.js docs/javascripts/worker.js \
 	  docs/javascripts/boot.js docs/javascripts/maths.js \
 	  --bundle --format=esm --target=es2022 --minify --sourcemap --loader:.py=text \
 	  --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \

@@ -10,7 +10,7 @@
 // - A ValueError (a mistyped list of layer sizes…) is shown as the engine words it, under the
 //   form; the last good view stays, and so do the reader's inputs.
 
-import { h } from "./output.js";
+import { h } from "./dom.js";
 import { runtime } from "./runtime.js";
 
 const DEBOUNCE_MS = 60;
