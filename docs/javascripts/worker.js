@@ -13,11 +13,13 @@ import RUNTIME_MANIFEST from "nndl-runtime-manifest";
 // build/wasm/gemm.wasm (gemm.wat compiled by scripts/build_gemm.mjs), bundled in as bytes: the
 // matrix-product kernel of nndl.matmul, 3 KB, which comes with this script and is checked with it.
 import KERNEL from "nndl-gemm-wasm";
+// build/js-constants.json, written from the engine by scripts/js_constants.py.
+import CONSTANTS from "nndl-constants";
 
 const RUNNER_DIR = "/nndl-runtime";
 const RUNNER_MODULE = "_nndl_cells";
 // Where nndl.matmul looks for its matrix-product kernel in Python's file system (GEMM_PATH).
-const KERNEL_PATH = "/usr/lib/nndl-gemm.wasm";
+const KERNEL_PATH = CONSTANTS.kernelPath;
 
 let startup = null; // promise of the started state (see newState); rejects when start-up failed
 let work = Promise.resolve(); // runs, calls and forgets, one after the other

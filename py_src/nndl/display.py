@@ -37,6 +37,7 @@ __all__ = [
     "display",
     "set_publisher",
     "mime_bundle",
+    "PALETTE",
 ]
 
 # ==================================================================================================
@@ -346,6 +347,8 @@ def _png_chunk(tag, data):
 # Colours that read on a white page and on a dark one; a page may restyle them by class
 # (.nndl-series-0, .nndl-series-1, …).
 _COLORS = ("#3b78c2", "#e07b28", "#3a9a5b", "#d04a5c", "#8a63c9", "#2a9d9d", "#b58a1b", "#7f7f7f")
+#: The plots' colours, in the order of the series (the dashboard's chart draws its runs in them).
+PALETTE = _COLORS
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 _CHAR = 6.8  # approximate width of one character of the 12 px font, for layout
 _MAX_MARKERS = 40  # series with at most this many points also get a dot on each point

@@ -1,10 +1,12 @@
 // The dashboard's cost chart: SVG, one line per run, in the colours of nndl.display's plots.
 
+// build/js-constants.json, written from the engine by scripts/js_constants.py.
+import CONSTANTS from "nndl-constants";
 import { svg } from "../dom.js";
 import { lastCost } from "./words.js";
 
 // The colours of nndl.display.line_plot, so that runs look alike in cells and here.
-const COLORS = ["#3b78c2", "#e07b28", "#3a9a5b", "#d04a5c", "#8a63c9", "#2a9d9d", "#b58a1b", "#7f7f7f"];
+const COLORS = CONSTANTS.palette;
 
 export function colorOf(run) {
   return COLORS[(run.number - 1) % COLORS.length];

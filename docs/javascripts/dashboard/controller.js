@@ -12,18 +12,16 @@
 //   visits another page. If Python was restarted (a cell's Stop on a site that cannot interrupt
 //   Python in place), its dashboard has a new id: the page says the runs are gone.
 
+// build/js-constants.json, written from the engine by scripts/js_constants.py.
+import CONSTANTS from "nndl-constants";
 import { runtime } from "../runtime.js";
 import { MAX_FILE_BYTES, base64 } from "./picture.js";
 import { duration, percent, progressWords } from "./words.js";
 
 const SLICE_SECONDS = 0.25;
 const ANNOUNCE_EVERY_MS = 10_000; // the live region speaks at most this often while training
-// The course's defaults, as in nndl.dashboard.MODELS (replaced by Python's once it answers).
-export const MODELS = {
-  logistic: { name: "Logistic regression", learning_rate: 0.005, num_iterations: 2000, layer_dims: null },
-  two_layer: { name: "2-layer network", learning_rate: 0.0075, num_iterations: 2500, layer_dims: [12288, 7, 1] },
-  deep: { name: "L-layer network", learning_rate: 0.0075, num_iterations: 2500, layer_dims: [12288, 20, 7, 5, 1] },
-};
+// The course's defaults, nndl.dashboard.MODELS at build time (replaced by Python's once it answers).
+export const MODELS = CONSTANTS.models;
 
 class PythonFailure extends Error {
   constructor(ending) {
