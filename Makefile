@@ -135,29 +135,34 @@ test-counts: test-engine test-pyodide
 #                    where the notebooks' first cell installs nndl from the site's dist/ wheel
 # NNDL_SITE_URL=https://<owner>.github.io/<repository>/ make site builds for where it is published.
 
-CELL_SOURCES := $(wildcard docs/javascripts/*)
+CELL_SOURCES := $(shell find docs/javascripts -type f)
 CELL_BUNDLE := build/assets/nndl
+JS_CONSTANTS := build/js-constants.json
 CELL_BUNDLE_STAMP := build/assets/.nndl-bundled
 SITE_PORT := 8000
 
-# The cells' ES modules bundled with CodeMirror: cells.js for the pages, boot.js (which starts the
+# The cells' ES modules bundled with CodeMirror: main.js for the pages, boot.js (which starts the
 # Python worker from the <head> of a page with cells), worker.js for the Python worker (and the
 # same worker as a classic script, worker-classic.js, for browsers without module workers)
 # (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
 # the worker checks every runtime file against the sha256 recorded when the runtime was built), and
-# the matrix-product kernel as bytes.
-$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM)
+# the matrix-product kernel as bytes; and the constants the scripts take from the engine (the plots'
+# palette, the dashboard's models, the kernel's path), written from nndl by scripts/js_constants.py.
+$(JS_CONSTANTS): scripts/js_constants.py $(ENGINE_SOURCES) | $(STAMP)
+	$(PY) scripts/js_constants.py --output $@
+
+$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM) $(JS_CONSTANTS)
 	rm -rf $(CELL_BUNDLE)
-	node_modules/.bin/esbuild docs/javascripts/cells.js docs/javascripts/worker.js \
+	node_modules/.bin/esbuild docs/javascripts/main.js docs/javascripts/worker.js \
 	  docs/javascripts/boot.js docs/javascripts/maths.js \
 	  --bundle --format=esm --target=es2022 --minify --sourcemap --loader:.py=text \
-	  --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
+	  --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) --alias:nndl-constants=./$(JS_CONSTANTS) \
 	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --define:NNDL_CLASSIC_WORKER=false \
 	  --loader:.woff2=file --loader:.woff=file --loader:.ttf=file --asset-names=fonts/[name] \
 	  --log-level=warning --outdir=$(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/worker.js --bundle --format=iife --target=es2022 \
 	  --minify --sourcemap --loader:.py=text --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
-	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --define:NNDL_CLASSIC_WORKER=true \
+	  --alias:nndl-constants=./$(JS_CONSTANTS) --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --define:NNDL_CLASSIC_WORKER=true \
 	  --log-level=warning --outfile=$(CELL_BUNDLE)/worker-classic.js
 	@touch $@
 

@@ -28,7 +28,6 @@ import { parseArgs } from "node:util";
 const PROJECT_IN_PYODIDE = "/home/pyodide/project";
 const JUNIT_IN_PYODIDE = "/tmp/pytest-junit.xml";
 const SKIPPED_NAMES = new Set(["__pycache__", ".pytest_cache"]);
-const KERNEL_PATH = "/usr/lib/nndl-gemm.wasm"; // as in docs/javascripts/worker.js (nndl.matmul.GEMM_PATH)
 
 const seconds = (start) => ((performance.now() - start) / 1000).toFixed(1);
 
@@ -64,8 +63,9 @@ async function loadEngine(pyodide, gemmFile) {
   await pyodide.loadPackage("nndl", { messageCallback: () => {} });
   await pyodide.loadPackage("openblas", { messageCallback: () => {} });
   if (gemmFile) {
-    pyodide.FS.mkdirTree(KERNEL_PATH.slice(0, KERNEL_PATH.lastIndexOf("/")));
-    pyodide.FS.writeFile(KERNEL_PATH, await readFile(gemmFile));
+    const path = pyodide.runPython("import nndl.matmul; nndl.matmul.GEMM_PATH"); // where it looks
+    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    pyodide.FS.writeFile(path, await readFile(gemmFile));
   }
   pyodide.globals.set("expected_route", gemmFile ? "simd" : "openblas");
   // The engine ships its sources (for tracebacks and inspect.getsource) with bytecode compiled at

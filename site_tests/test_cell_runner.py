@@ -301,3 +301,73 @@ def test_other_errors_keep_numpys_message(runner):
         "the left matrix is (3, 4) and the right one is (3, 4): its 4 columns need 4 rows in the "
         "right one, but the right one has 3"
     )
+
+
+# ---- Calls: the widgets' targets, by name, with JSON arguments ------------------------------------
+
+
+def call(runner, target, args, call_id=7):
+    """Call like the worker does: the arguments as JSON text, the ending back as JSON text."""
+    captured = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = runner.streams
+    try:
+        return json.loads(in_own_loop(runner.call(call_id, target, json.dumps(args))))
+    finally:
+        sys.stdout, sys.stderr = captured
+
+
+def test_a_call_of_an_explorable_answers_its_view_as_data(runner):
+    from nndl.explorables import render
+
+    ending = call(runner, "explorables.render", {"name": "computation-graph", "values": {"a": 2}})
+    view = render("computation-graph", {"a": 2})
+    assert ending["type"] == "reply" and set(ending["data"]) == {"html", "summary", "data"}
+    assert ending["data"]["html"].startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert ending["data"]["summary"] == view.summary
+    assert ending["data"]["data"] == json.loads(view.json())
+    assert ending["data"]["data"]["values"]["J"] == 24  # 3(a + bc) with b = 3, c = 2
+    refused = call(runner, "explorables.render", {"name": "computation-graph", "values": {"a": "x"}})
+    assert refused == {"type": "reply", "error": {"message": "a must be a number, not 'x'."}}
+    assert runner.messages == []  # nothing printed, nothing displayed
+
+
+def test_a_call_of_the_dashboard_carries_its_session_and_the_engines_refusals(runner):
+    from nndl import dashboard
+
+    board = dashboard.session()
+    state = call(runner, "dashboard.state", {})["data"]
+    assert state["session"] == board.id and set(state["models"]) == set(dashboard.MODELS)
+    assert state["runs"] == [run.summary() for run in board.runs]
+    assert call(runner, "dashboard.advance", {"seconds": 0}) == {"type": "reply", "error": {
+        "message": "A time slice lasts more than 0 seconds, got 0."}}
+    runs = len(board.runs)
+    wrong = call(runner, "dashboard.start", {"model": "deep", "speed": 2})["error"]["message"]
+    assert wrong == ("Wrong arguments for dashboard.start: got an unexpected keyword argument "
+                     "'speed'.")
+    assert len(board.runs) == runs
+
+
+def test_a_call_the_page_got_wrong_says_so(runner):
+    def error(target, args):
+        ending = call(runner, target, args)
+        assert set(ending) == {"type", "error"}, ending
+        return ending["error"]["message"]
+
+    assert error("dance", {}).startswith("Unknown target 'dance'; the targets are dashboard.state,")
+    assert error("dashboard.state", [1]) == "The arguments of dashboard.state are a JSON object, not [1]."
+    assert error("explorables.render", {"nom": "x"}) == (
+        "Wrong arguments for explorables.render: missing a required argument: 'name'.")
+
+
+def test_a_target_that_fails_or_prints_is_reported_by_its_call(runner):
+    def broken(**args):
+        print("computing")
+        raise ZeroDivisionError("division by zero")
+
+    runner.TARGETS["test.broken"] = broken
+    runner.TARGETS["test.nan"] = lambda: {"cost": float("nan")}
+    assert call(runner, "test.broken", {}, call_id=9) == {
+        "type": "reply", "error": {"message": "ZeroDivisionError: division by zero"}}
+    assert runner.messages == [("stdout", {"id": 9, "text": "computing\n"})]
+    assert call(runner, "test.nan", {})["error"]["message"].startswith(
+        "TypeError: test.nan returned data that is not JSON")

@@ -17,6 +17,7 @@ from conftest import PYTHON_TIMEOUT_MS, SCREENSHOTS, Cells
 from playwright.sync_api import expect
 
 from nndl import display
+from nndl.dashboard import MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "lessons/13-training-on-images/"
@@ -341,7 +342,23 @@ def test_the_dashboard_works_after_navigating_away_and_back(dashboard, page):
     board.train("L-layer network", iterations=2, layers="12288, 3, 1")
     board.wait_for(3, "done")
     assert board.cells_of(3)[1] == "L-layer network [12288, 3, 1]"
-    expect(board.root.locator(".nndl-dash__chart path[data-run]")).to_have_count(3)
+    lines = board.root.locator(".nndl-dash__chart path[data-run]")
+    expect(lines).to_have_count(3)
+    # Runs are drawn in the colours of the engine's own plots.
+    assert lines.evaluate_all("paths => paths.map((p) => p.getAttribute('stroke'))") == list(
+        display.PALETTE[:3])
+
+
+def test_the_form_offers_the_engines_defaults_for_each_model(dashboard):
+    for model in MODELS.values():
+        dashboard.field("Model").select_option(label=model.name)
+        assert dashboard.field("Learning rate α").input_value() == str(model.learning_rate)
+        assert dashboard.field("Iterations").input_value() == str(model.num_iterations)
+        layers = dashboard.field("Layer sizes")
+        if model.layer_dims:
+            assert layers.input_value() == ", ".join(map(str, model.layer_dims))
+        else:
+            expect(layers).to_be_hidden()
 
 
 def test_bad_settings_are_explained_and_start_nothing(dashboard):

@@ -55,13 +55,13 @@ def test_registering_twice_keeps_one_fence():
 
 def test_the_built_site_is_complete_and_its_sources_are_not_shipped_twice():
     site = ROOT / "site"
-    assert (site / "assets" / "nndl" / "cells.js").is_file()
+    assert (site / "assets" / "nndl" / "main.js").is_file()
     assert (site / "assets" / "nndl" / "worker.js").is_file()
     for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
         assert (site / "pyodide" / name).is_file(), name
     assert not (site / "javascripts").exists() and not (site / "hooks").exists()
     demo = (site / "demo" / "index.html").read_text(encoding="utf-8")
-    assert '<script src="../assets/nndl/cells.js" type="module"></script>' in demo
+    assert '<script src="../assets/nndl/main.js" type="module"></script>' in demo
     assert "fonts.googleapis.com" not in demo and "cdn.jsdelivr" not in demo
 
 
@@ -84,7 +84,7 @@ def small_site(folder):
         "search/search_index.json": '{"config": {"lang": ["en"]}, "docs": []}',
         "sitemap.xml": "<urlset><url><loc>https://example.org/course/</loc></url></urlset>",
         "sitemap.xml.gz": "zz", "assets/nndl/worker.js": "w", "assets/nndl/worker-classic.js": "c",
-        "assets/nndl/cells.js.map": "{}",
+        "assets/nndl/main.js.map": "{}",
         "assets/nndl/fonts/KaTeX_Main-Regular.woff2": "f2", "assets/nndl/fonts/KaTeX_Main-Regular.ttf": "t",
         "assets/javascripts/lunr/min/lunr.de.min.js": "de",
         "pyodide/pyodide-lock.json": json.dumps(lock), "pyodide/runtime-manifest.json": "{}",
@@ -104,7 +104,7 @@ def test_the_manifest_lists_what_a_reader_needs_with_sizes_and_hashes(tmp_path):
     # Of the runtime folder, only what starts Python: not the build's records, not OpenBLAS.
     assert "pyodide/openblas.zip" not in files
     assert files["index.html"] == {"size": 11, "sha256": hashlib.sha256(b"<p>home</p>").hexdigest()}
-    for left_out in ("sitemap.xml.gz", "assets/nndl/cells.js.map", "pyodide/runtime-manifest.json",
+    for left_out in ("sitemap.xml.gz", "assets/nndl/main.js.map", "pyodide/runtime-manifest.json",
                      "assets/nndl/fonts/KaTeX_Main-Regular.ttf", "assets/javascripts/lunr/min/lunr.de.min.js"):
         assert left_out not in files, left_out
     # The sitemap is hashed with its own address written "{root}", as the service worker does.

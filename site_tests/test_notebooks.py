@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from nndl.display import mime_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -163,7 +164,7 @@ def test_an_explorable_becomes_a_code_cell_that_draws_it_with_the_engine():
     view = eval(source.split("\n\n", 1)[1], namespace)
     assert view.data["values"]["J"] == 21
     # In a notebook it shows as the drawing: no application/json, which JupyterLab would show.
-    assert set(view._repr_mimebundle_(include=None, exclude=None)) == {"text/html", "text/plain"}
+    assert set(mime_bundle(view)) == {"text/html", "text/plain"}
 
 
 def test_the_button_of_an_explorable_becomes_running_its_cell():

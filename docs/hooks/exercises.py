@@ -13,8 +13,8 @@ and puts its ``??? tip "Hint"`` and ``??? success "Solution"`` between the start
 
 and stops the build when an exercise has no starter before its check, two checks, a solution
 without a check, or its solution before its hint. docs/javascripts/cells.js then re-runs the
-exercise's edited cells before its check, shows the check's verdict, and offers the solution only
-after the hint was opened or a check failed.
+exercise's edited cells before its check and shows the check's verdict; exercises.js offers the
+solution only after the hint was opened or a check failed.
 
 Quizzes. A ```quiz fence holds questions, each one of these blocks (blank lines between them):
 

@@ -1,8 +1,9 @@
 """Runs the cells of the course's pages, inside Pyodide in the page's Web Worker.
 
 The worker (worker.js) writes this file into Pyodide's file system as the module ``_nndl_cells``,
-calls :func:`setup` once with a function that posts messages to the page, and then
-:func:`run` for every cell. Like a notebook:
+calls :func:`setup` once with a function that posts messages to the page, then :func:`run` for
+every cell and :func:`call` for every call of a widget (the engine's functions in :data:`TARGETS`,
+by name, with JSON arguments: no Python source is built for them). Cells run like a notebook's:
 
 - the cells of one page visit share one namespace (``ns``); every page visit gets its own;
 - the code runs as written, except that a last line which is an expression is evaluated and its
@@ -400,6 +401,86 @@ def forget(ns):
     _sources.pop(ns, None)
 
 
+def _dashboard(method):
+    """The target that calls ``method`` of the dashboard of this Python process. Its data carries
+    "session", the dashboard's id: a restarted Python has a new one, which tells the page that
+    its runs are gone."""
+
+    def target(**args):
+        from nndl.dashboard import session
+
+        board = session()
+        out = _checked_call(f"dashboard.{method}", getattr(board, method), args)
+        if method == "start":  # the new run
+            out = {"run": out.summary()}
+        return {**out, "session": board.id}
+
+    return target
+
+
+def _render_explorable(name, values=None):
+    """An explorable's view for the form's values: its drawing, summary and data."""
+    from nndl.explorables import render
+
+    view = render(name, values)
+    return {"html": view.html, "summary": view.summary, "data": json.loads(view.json())}
+
+
+#: The engine's functions a page may call: name → callable taking keyword arguments and
+#: returning JSON-able data. A ValueError it raises is an answer for the reader.
+TARGETS = {
+    **{f"dashboard.{method}": _dashboard(method) for method in (
+        "state", "start", "advance", "stop", "clear", "test_images", "classify", "load_h5",
+        "sample")},
+    "explorables.render": _render_explorable,
+}
+
+
+def invoke(target, args):
+    """``TARGETS[target](**args)``, with the page's mistakes (an unknown target, arguments the
+    function does not take) as ValueErrors that say so."""
+    function = TARGETS.get(target)
+    if function is None:
+        raise ValueError(f"Unknown target {target!r}; the targets are {', '.join(TARGETS)}.")
+    if not isinstance(args, dict):
+        raise ValueError(f"The arguments of {target} are a JSON object, not {args!r}.")
+    return _checked_call(target, function, args)
+
+
+def _checked_call(name, function, args):
+    try:
+        inspect.signature(function).bind(**args)
+    except TypeError as error:
+        raise ValueError(f"Wrong arguments for {name}: {error}.") from None
+    return function(**args)
+
+
+async def call(call_id, target, args):
+    """Call ``target`` with ``args`` (JSON text of an object); returns the call's ending as JSON
+    text: {"type": "reply", "data": …}, {"type": "reply", "error": {"message": …}} or
+    {"type": "interrupted", "line": null}. What it prints goes out as the call's output."""
+    global _run_id, _last_run_id
+    _run_id = _last_run_id = call_id
+    try:
+        if target.startswith("dashboard.") and _blas_missing():
+            await _load_blas()
+        data = invoke(target, json.loads(args))
+        try:
+            return json.dumps({"type": "reply", "data": data}, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            message = f"TypeError: {target} returned data that is not JSON ({error})"
+    except KeyboardInterrupt:
+        return json.dumps({"type": "interrupted", "line": None})
+    except ValueError as error:  # the engine's own checks: words for the reader
+        message = str(error)
+    except Exception as error:
+        message = f"{type(error).__name__}: {error}"
+    finally:
+        _flush_streams()
+        _run_id = None
+    return json.dumps({"type": "reply", "error": {"message": message}})
+
+
 def _install_sources(ns):
     for name in [name for name in linecache.cache if name.startswith("<cell ")]:
         del linecache.cache[name]
@@ -474,12 +555,12 @@ def _imports_training(code):
 def _needs_blas(code):
     """True, in Pyodide without the SIMD kernel, for the first cell that trains: OpenBLAS is then
     loaded before it runs."""
-    return (
-        not _blas_requested
-        and sys.platform == "emscripten"
-        and _imports_training(code)
-        and _matmul.backend() != "simd"
-    )
+    return _blas_missing() and _imports_training(code)
+
+
+def _blas_missing():
+    """True in Pyodide without the SIMD kernel, until OpenBLAS has been asked for."""
+    return not _blas_requested and sys.platform == "emscripten" and _matmul.backend() != "simd"
 
 
 async def _load_blas():

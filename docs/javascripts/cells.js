@@ -1,9 +1,9 @@
 // The cells of a lesson page: each .nndl-cell (rendered by docs/hooks/cells.py from a ```pycell
 // fence) becomes an editor with Run, Stop and Reset, an execution count and an output area.
 //
-// - Mounted on every page through Material's document$ (instant navigation swaps pages without
-//   reloading, so the one Python worker of runtime.js survives); each page visit gets its own
-//   Python namespace, shared by its cells like a notebook.
+// - A Session per page visit (main.js mounts it through Material's document$: instant navigation
+//   swaps pages without reloading, so the one Python worker of runtime.js survives); each visit
+//   gets its own Python namespace, shared by its cells like a notebook.
 // - Run runs the cell, after running first any earlier cell that has not run yet (except cells
 //   marked `manual`), visibly, so a reader can start in the middle of a lesson.
 // - Run on a cell that is already queued or running does nothing (its Run button is marked
@@ -18,18 +18,15 @@
 //   first runs again every earlier cell changed since it ran, so the check grades the code the
 //   reader sees. The check's verdict (an element .nndl-verdict, data-verdict pass|fail, drawn by
 //   output.js) is announced, marks the check cell (data-verdict; a failed check's bar is not
-//   green) and is recorded for the course map (progress.js). The solution is offered only after
-//   the hint was opened or a check failed, and opens after a confirmation.
+//   green) and is recorded for the course map (progress.js). Hints and solutions: exercises.js.
 // - The reader's progress (progress.js, shown on the home page's course map) counts exercises
 //   passed, quiz answers (quiz.js) and lessons read to the end, not cells run.
 
-import { mountDashboards } from "./dashboard.js";
+import { h, svg } from "./dom.js";
 import { createEditor } from "./editor.js";
-import { mountExplorables } from "./explorables.js";
-import { mountOffline } from "./offline.js";
-import { OutputArea, h } from "./output.js";
-import { exerciseState, mountProgress, recordExercise, recordRead } from "./progress.js";
-import { mountQuizzes } from "./quiz.js";
+import { mountExercises } from "./exercises.js";
+import { OutputArea } from "./output.js";
+import { recordExercise } from "./progress.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
 import { EditStore, fingerprint } from "./storage.js";
 
@@ -41,18 +38,10 @@ const ICONS = {
 };
 
 function icon(path) {
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const p = document.createElementNS("http://www.w3.org/2000/svg", "path");
-  p.setAttribute("d", path);
-  svg.append(p);
-  return svg;
+  return svg("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, svg("path", { d: path }));
 }
 
 const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
-const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 const listOfCells = (cells) => {
   const numbers = cells.map((cell) => cell.number);
   if (numbers.length === 1) return `cell ${numbers[0]}`;
@@ -60,7 +49,7 @@ const listOfCells = (cells) => {
 };
 
 /** The page's path relative to the site root: the same under any base path. */
-function pageKey() {
+export function pageKey() {
   let path = location.pathname;
   if (path.startsWith(SITE_ROOT.pathname)) path = path.slice(SITE_ROOT.pathname.length);
   return `/${path.replace(/index\.html$/, "")}`;
@@ -255,7 +244,7 @@ class Cell {
 
 let visits = 0;
 
-class Session {
+export class Session {
   constructor(roots) {
     this.roots = roots;
     this.page = pageKey();
@@ -503,191 +492,4 @@ class Session {
     next.editor.focus();
     next.root.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
-}
-
-// ================================================================================================
-// An exercise: its hint and solution (the cells know their exercise and part themselves)
-// ================================================================================================
-
-const SOLUTION_LOCKED_HINT = "open the hint or run the check first";
-const SOLUTION_LOCKED = "run the check first";
-
-class Exercise {
-  constructor(session, id, hint, solution) {
-    this.session = session;
-    this.id = id;
-    this.hint = hint;
-    this.solution = solution;
-    this.here = {}; // what happened during this visit, for a browser that stores nothing
-    if (hint) {
-      hint.addEventListener("toggle", () => {
-        if (hint.open) this.mark("hint");
-      });
-    }
-    if (solution) {
-      const summary = solution.querySelector("summary");
-      this.note = h("span", { class: "nndl-solution__note" });
-      summary?.append(this.note);
-      summary?.addEventListener("click", (event) => this.askForSolution(event));
-    }
-    this.update();
-  }
-
-  get state() {
-    return { ...this.here, ...exerciseState(this.session.page, this.id) };
-  }
-
-  /** Record an event of the exercise ("hint", "failed", "passed", "solution"). */
-  mark(event) {
-    this.here[event] = true;
-    recordExercise(this.session.page, this.id, event);
-    this.update();
-  }
-
-  /** The solution is offered once the hint was opened, a check failed or passed. */
-  get offered() {
-    const state = this.state;
-    return Boolean(state.hint || state.failed || state.passed || state.solution);
-  }
-
-  update() {
-    if (!this.solution) return;
-    const offered = this.offered;
-    if (offered) delete this.solution.dataset.locked;
-    else this.solution.dataset.locked = "";
-    this.note.textContent = offered ? "" : ` (${this.hint ? SOLUTION_LOCKED_HINT : SOLUTION_LOCKED})`;
-    const summary = this.solution.querySelector("summary");
-    summary?.setAttribute("aria-disabled", String(!offered));
-  }
-
-  askForSolution(event) {
-    if (this.solution.open) return; // closing is always allowed
-    if (!this.offered) {
-      event.preventDefault();
-      this.session.announce(`The solution is offered after you ${this.hint ? SOLUTION_LOCKED_HINT : SOLUTION_LOCKED}.`);
-      this.note.classList.remove("nndl-solution__note--flash");
-      void this.note.offsetWidth;
-      this.note.classList.add("nndl-solution__note--flash");
-      return;
-    }
-    if (this.state.solution) return; // seen before: no need to ask again
-    const sure = window.confirm(
-      "Show the solution? Trying once more, with the hint and the check's message, teaches more " +
-      "than reading the answer. You can still write your own version afterwards.");
-    if (!sure) {
-      event.preventDefault();
-      return;
-    }
-    this.mark("solution");
-  }
-}
-
-/** The page's exercises by id, with the hint and solution docs/hooks/exercises.py marked. */
-function mountExercises(session) {
-  const exercises = new Map();
-  const ids = new Set(session.cells.filter((cell) => cell.exercise).map((cell) => cell.exercise));
-  for (const id of ids) {
-    const part = (name) => document.querySelector(
-      `details[data-exercise="${CSS.escape(id)}"][data-exercise-part="${name}"]`);
-    exercises.set(id, new Exercise(session, id, part("hint"), part("solution")));
-  }
-  return exercises;
-}
-
-// ================================================================================================
-// Reading: a lesson counts as read when its end has been on screen
-// ================================================================================================
-
-let readObserver = null;
-
-function watchReading(page) {
-  readObserver?.disconnect();
-  readObserver = null;
-  if (!page.startsWith("/lessons/") || typeof IntersectionObserver === "undefined") return;
-  const article = document.querySelector(".md-content article") || document.querySelector("article");
-  const end = article?.lastElementChild; // after the quiz: the links to the next lesson
-  if (!end) return;
-  const observer = new IntersectionObserver((entries) => {
-    if (entries.some((entry) => entry.isIntersecting)) {
-      recordRead(page);
-      observer.disconnect();
-    }
-  });
-  observer.observe(end);
-  readObserver = observer;
-}
-
-// ================================================================================================
-// The start-up status, shown while Python loads (one per tab)
-// ================================================================================================
-
-class RuntimeStatus {
-  constructor() {
-    this.text = h("span", { class: "nndl-runtime__text" });
-    this.bar = h("progress", { class: "nndl-runtime__bar", max: "1", "aria-hidden": "true" });
-    this.el = h("div", { class: "nndl-runtime", role: "status", hidden: true }, this.text, this.bar);
-    this.hideTimer = 0;
-    runtime.on((event) => event.type === "status" && this.show(event.status));
-    if (runtime.status.phase === "starting") this.show(runtime.status); // started before this
-  }
-
-  attach() {
-    if (!this.el.isConnected) document.body.append(this.el);
-  }
-
-  show({ phase, detail, loaded, total }) {
-    clearTimeout(this.hideTimer);
-    this.el.hidden = false;
-    this.el.dataset.phase = phase;
-    if (phase === "starting") {
-      const bytes = total ? ` · ${megabytes(loaded)} of ${megabytes(total)}` : loaded ? ` · ${megabytes(loaded)}` : "";
-      this.text.textContent = `${detail}…${bytes}`;
-      if (total) this.bar.value = loaded / total;
-      else this.bar.removeAttribute("value"); // indeterminate
-      this.bar.hidden = false;
-    } else if (phase === "ready") {
-      this.text.textContent = `Python is ready (${detail})`;
-      this.bar.hidden = true;
-      this.hideTimer = setTimeout(() => (this.el.hidden = true), 2500);
-    } else if (phase === "failed") {
-      this.text.textContent = `Python could not start: ${detail}. Press Run in a cell to try again.`;
-      this.bar.hidden = true;
-    }
-  }
-}
-
-// ================================================================================================
-// Mounting, on every page Material shows
-// ================================================================================================
-
-let session = null;
-let status = null;
-
-function mount() {
-  // Widgets first: they talk to the same runtime, in namespaces of their own.
-  mountExplorables(pageKey());
-  mountDashboards(pageKey());
-  mountProgress(); // the course map's progress, on the home page
-  mountOffline(); // the service worker, and the "Make available offline" control
-  mountQuizzes(pageKey()); // plain JavaScript: the quizzes work before (and without) Python
-  watchReading(pageKey());
-  const roots = [...document.querySelectorAll(".nndl-cell")];
-  if (session && roots.length === session.roots.length && roots.every((root, i) => root === session.roots[i])) {
-    return; // the same page again
-  }
-  session?.dispose();
-  session = null;
-  if (!roots.length) return;
-  // Python starts first, before the cells build their editors, and not at the page's load event:
-  // its downloads and start-up take seconds and run in a worker, which the page does not wait for.
-  runtime.start();
-  status ??= new RuntimeStatus();
-  status.attach();
-  session = new Session(roots);
-}
-
-if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(() => mount());
-} else {
-  mount();
 }

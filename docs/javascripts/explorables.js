@@ -1,42 +1,29 @@
 // The lessons' explorables (.nndl-explorable, rendered by docs/hooks/explorables.py): a form and
 // a view that the engine draws. The build already drew the first view; this script enables the
-// form and, whenever an input changes (or the explorable's button is pressed), asks the page's
-// Python worker for `nndl.explorables.render(name, values)` and shows what comes back.
+// form and, whenever an input changes (or the explorable's button is pressed), calls the engine's
+// "explorables.render" through the page's Python worker and shows the view that comes back.
 //
-// - Runs go through the tab's one runtime (runtime.js), in a namespace of their own per page, so
-//   they never touch the variables of the reader's cells. They queue behind a running cell.
+// - Calls go through the tab's one runtime (runtime.js): they never touch the variables of the
+//   reader's cells, and they queue behind a running cell.
 // - Fast input (a slider dragged) is coalesced: at most one render runs and one waits per
 //   explorable, and the one waiting always has the latest values.
 // - A ValueError (a mistyped list of layer sizes…) is shown as the engine words it, under the
 //   form; the last good view stays, and so do the reader's inputs.
 
-import { h } from "./output.js";
+import { h } from "./dom.js";
 import { runtime } from "./runtime.js";
 
-const NAMESPACE = "explorables:";
 const DEBOUNCE_MS = 60;
 
-export function mountExplorables(page) {
+export function mountExplorables() {
   for (const root of document.querySelectorAll(".nndl-explorable:not([data-mounted])")) {
-    new Explorable(root, page);
+    new Explorable(root);
   }
 }
 
-/** The Python that renders `name` with `values` (a dict of strings and numbers). */
-export function renderCode(name, values) {
-  // A JSON text is also a valid Python string literal (same escapes), so it can be pasted in.
-  // for_page(): the view with its data (application/json), which a notebook's view leaves out.
-  return [
-    "import json as _json",
-    "from nndl.explorables import render as _render",
-    `_render(${JSON.stringify(name)}, _json.loads(${JSON.stringify(JSON.stringify(values))})).for_page()`,
-  ].join("\n");
-}
-
 class Explorable {
-  constructor(root, page) {
+  constructor(root) {
     this.root = root;
-    this.ns = `${NAMESPACE}${page}`;
     this.name = root.dataset.explorable;
     this.action = root.dataset.action || null;
     this.form = root.querySelector(".nndl-explorable__form");
@@ -87,8 +74,7 @@ class Explorable {
     const values = this.waiting;
     this.waiting = null;
     this.setState("running");
-    const code = renderCode(this.name, values);
-    const job = runtime.run({ ns: this.ns, cell: 0, code }, {
+    const job = runtime.call("explorables.render", { name: this.name, values }, {
       onStart: () => this.showStatus(this.action ? "Running…" : "Computing…"),
     });
     this.job = job;
@@ -105,12 +91,12 @@ class Explorable {
       this.send(); // replaced by newer values
       return;
     }
-    if (ending.type === "result" && ending.bundle) {
-      this.show(ending.bundle);
+    if (ending.type === "reply" && ending.data) {
+      this.show(ending.data);
       this.setState("done");
-    } else if (ending.type === "error") {
-      // The engine's ValueError is for the reader; anything else also gets its type named.
-      this.say(ending.ename === "ValueError" ? ending.evalue : `${ending.ename}: ${ending.evalue}`);
+    } else if (ending.type === "reply") {
+      // The engine's ValueError, for the reader (anything else comes with its type named).
+      this.say(ending.error.message);
       this.setState("error");
     } else if (ending.type === "failed") {
       this.say(`Python could not start: ${ending.message}. Change an input to try again.`);
@@ -122,21 +108,19 @@ class Explorable {
     if (this.waiting) this.send();
   }
 
-  show(bundle) {
-    const html = bundle["text/html"];
-    if (typeof html === "string") {
-      const template = document.createElement("template");
-      template.innerHTML = html;
-      for (const el of template.content.querySelectorAll("script, iframe, object, embed")) el.remove();
-      for (const el of template.content.querySelectorAll("*")) {
-        for (const attribute of [...el.attributes]) {
-          if (/^on/i.test(attribute.name)) el.removeAttribute(attribute.name);
-        }
+  /** view: { html, summary, data } as nndl.explorables.render's View gives them. */
+  show(view) {
+    const template = document.createElement("template");
+    template.innerHTML = view.html;
+    for (const el of template.content.querySelectorAll("script, iframe, object, embed")) el.remove();
+    for (const el of template.content.querySelectorAll("*")) {
+      for (const attribute of [...el.attributes]) {
+        if (/^on/i.test(attribute.name)) el.removeAttribute(attribute.name);
       }
-      this.view.replaceChildren(template.content);
     }
-    if (typeof bundle["application/json"] === "string") this.view.dataset.values = bundle["application/json"];
-    this.summary.textContent = bundle["text/plain"] ?? "";
+    this.view.replaceChildren(template.content);
+    this.view.dataset.values = JSON.stringify(view.data);
+    this.summary.textContent = view.summary;
     this.message.hidden = true;
     this.message.textContent = "";
   }

@@ -1,23 +1,12 @@
 // A cell's output area (.nndl-output): streamed text, rich objects, the last value, tracebacks
 // and notices, in the order they happen.
 
+import { SVG_NS, h } from "./dom.js";
+
 const MAX_STREAM = 100_000; // characters shown per stream block; older text is hidden
 const MAX_KEPT = 10_000_000; // characters of hidden text kept (to show or download); older are gone
 const CHUNK = 4_000; // characters per drawn chunk of a stream
 const MIN_REDRAW_MS = 100;
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-/** Build an element: h("pre", { class: "x" }, "text", child…). */
-export function h(tag, attributes = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
-    else el.setAttribute(name, value === true ? "" : value);
-  }
-  el.append(...children.filter((child) => child !== null && child !== undefined));
-  return el;
-}
 
 export class OutputArea {
   /** fileName: the name under which a long stream's full text is downloaded. */

@@ -27,7 +27,7 @@
 // such a file into what this browser holds (a pass or a read is never lost; the latest answer
 // of a question wins). Without storage nothing is recorded and the map says so, quietly.
 
-import { h } from "./output.js";
+import { h } from "./dom.js";
 import { SITE_ROOT } from "./runtime.js";
 import { readJSON, removeKey, storageWorks, writeJSON } from "./storage.js";
 

@@ -5,8 +5,11 @@
 // missing field). Both sides build messages with message() and check what they receive with
 // check(), so a typo or a missing field fails loudly at its source instead of silently later.
 //
-// A run is one execution of one cell's code, named by the page's `id` (a number). Every message
-// about a run carries that id; a run ends with exactly one of result, error or interrupted.
+// A run is one execution of one cell's code; a call asks the engine for data (a widget's view, a
+// slice of training) by the name of a registered target, with no Python source involved. Both are
+// named by the page's `id` (a number), every message about them carries that id, and the worker
+// takes them one at a time, in the order received. A run ends with exactly one of result, error
+// or interrupted; a call with reply (or interrupted).
 
 export const SHAPES = Object.freeze({
   // ---- page → worker -------------------------------------------------------------------------
@@ -18,6 +21,9 @@ export const SHAPES = Object.freeze({
   /** Run code in namespace ns ("<page>#<visit>"); cell: its number on the page, used in the
    *  traceback's file name "<cell N>". The worker runs one at a time, in the order received. */
   run: { id: "number", ns: "string", cell: "number", code: "string" },
+  /** Call the engine: target names a function of the cell runner's registry
+   *  ("dashboard.advance", "explorables.render"…), args are its keyword arguments (JSON-able). */
+  call: { id: "number", target: "string", args: "object" },
   /** Drop a namespace: its page was left. */
   forget: { ns: "string" },
 
@@ -46,13 +52,18 @@ export const SHAPES = Object.freeze({
    *  line of this run's cell (1-based), null when the error is elsewhere; hint: advice for a
    *  learner about this kind of error (running out of memory…), when there is some. */
   error: { id: "number", ename: "string", evalue: "string", traceback: "string", line: "number?", hint: "string?" },
-  /** The run was stopped by the interrupt buffer (KeyboardInterrupt); line as for error. */
+  /** The run or call was stopped by the interrupt buffer (KeyboardInterrupt); line as for error
+   *  (always null for a call). */
   interrupted: { id: "number", line: "number?" },
+  /** The call's answer: data, the target's JSON-able return value; or error: { message }, words
+   *  for the reader when the engine refused the arguments (a ValueError), or when the target
+   *  failed otherwise (then the message starts with the exception's type). Exactly one is set. */
+  reply: { id: "number", data: "any?", error: "object?" },
 });
 
-/** The types a run's messages can have, and the ones that end it. */
-export const RUN_MESSAGES = new Set(["stdout", "stderr", "display", "result", "error", "interrupted"]);
-export const RUN_ENDINGS = new Set(["result", "error", "interrupted"]);
+/** The types a run's or call's messages can have, and the ones that end it. */
+export const RUN_MESSAGES = new Set(["stdout", "stderr", "display", "result", "error", "interrupted", "reply"]);
+export const RUN_ENDINGS = new Set(["result", "error", "interrupted", "reply"]);
 
 export class ProtocolError extends Error {}
 

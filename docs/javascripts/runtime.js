@@ -3,8 +3,9 @@
 //
 // - Adopts the worker that boot.js started from the page's <head>, if there is one (see spawn.js
 //   for where everything is located).
-// - Queues runs: a Run pressed before Python is ready waits, it is not lost. One run is in the
-//   worker at a time; the next is sent when the previous one has ended.
+// - Queues runs (a cell's code) and calls (a widget asking the engine for data, protocol.js): a
+//   Run pressed before Python is ready waits, it is not lost. One job is in the worker at a
+//   time; the next is sent when the previous one has ended.
 // - Stops runs. When the page is cross-origin isolated, a SharedArrayBuffer interrupt raises
 //   KeyboardInterrupt in Python and everything else survives. Otherwise (GitHub Pages cannot send
 //   the headers) the worker is terminated and a fresh one started; listeners hear "restarted" so
@@ -19,10 +20,11 @@ export { RUNTIME_URL, SITE_ROOT } from "./spawn.js";
 const INTERRUPT_GRACE_MS = 1500;
 
 /**
- * A run waiting for or using the worker.
+ * A run or a call waiting for or using the worker.
  * done: a promise of its ending, one of
- *   { type: "result", bundle }             finished; bundle of the last expression or null
- *   { type: "error", ename, evalue, traceback, line }
+ *   { type: "result", bundle }             a run finished; bundle of the last expression or null
+ *   { type: "error", ename, evalue, traceback, line }   a run raised
+ *   { type: "reply", data, error }         a call was answered: data, or error { message }
  *   { type: "interrupted", line }          KeyboardInterrupt from Stop (interrupt buffer)
  *   { type: "stopped", reason }            Python was restarted: reason "stop" when Stop did it
  *                                          (no interrupt buffer), else why (it crashed…)
@@ -142,13 +144,20 @@ export class Runtime {
     job.resolve(ending);
   }
 
-  /** Queue a run. request: { ns, cell, code }; handlers: onStart, onStdout, onStderr, onDisplay.
-   *  With first: true the run goes to the front of the queue (restoring cells after a restart). */
+  /** Queue a run. request: { ns, cell, code }; handlers: onStart, onStdout, onStderr, onDisplay. */
   run(request, handlers = {}) {
     return this.runAll([request], handlers)[0];
   }
 
-  /** Queue several runs; with { first: true } ahead of everything already waiting, in order. */
+  /** Queue a call of the engine's `target` with `args` (see protocol.js); handlers: onStart.
+   *  Its job ends like a run's, but with { type: "reply", data, error } when it was answered. */
+  call(target, args = {}, handlers = {}) {
+    return this.runAll([{ target, args }], handlers)[0];
+  }
+
+  /** Queue several runs; handlers: an object, or a function (request, i) → object. With
+   *  { first: true } they go ahead of everything already waiting, in order (restoring cells
+   *  after a restart). */
   runAll(requests, handlers = {}, { first = false } = {}) {
     const jobs = requests.map((request, i) =>
       new Job(this.nextId++, request, typeof handlers === "function" ? handlers(request, i) : handlers));
@@ -170,8 +179,10 @@ export class Runtime {
     this.current = job;
     job.started = true;
     job.handlers.onStart?.();
-    const { ns, cell, code } = job.request;
-    this.worker.postMessage(message("run", { id: job.id, ns, cell, code }));
+    const { ns, cell, code, target, args } = job.request;
+    this.worker.postMessage(target === undefined
+      ? message("run", { id: job.id, ns, cell, code })
+      : message("call", { id: job.id, target, args }));
   }
 
   /** Stop a job: cancel it if it waits; interrupt or restart if it runs. Returns what happened:

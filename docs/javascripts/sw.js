@@ -1,45 +1,22 @@
 // The service worker: the course keeps working with no network after one visit.
 //
-// docs/hooks/offline.py writes this file to the site's root as sw.js, with MANIFEST filled in:
-// every file a reader could need offline, with its size and sha256, and a version made from
-// those hashes. So each deployment that changes any file ships a new worker, which the browser
-// installs; it moves over what is still valid, fetches again what changed, and deletes the old
-// cache. The reader's edits and progress live in localStorage, which no worker touches.
+// docs/hooks/offline.py writes this file to the site's root with MANIFEST filled in: every file a
+// reader could need offline, with its size and sha256, and a version made from those hashes (a
+// deployment that changes a file ships a new worker, which keeps what is still valid). One cache
+// per site root and version, so that sites sharing an origin keep their own.
 //
-// One cache per site root and version ("nndl <root> <version>"): several sites can share one
-// origin (GitHub Pages serves every project of an owner from one), and each keeps its own.
+// Online, GET requests go to the browser's network and HTTP cache (which also keeps the compiled
+// machine code a response from here would lose); only pages pass through here, so that a failing
+// network still shows the saved copy. Offline: the saved copy (only bytes that match the
+// manifest are kept), or the offline page for a page that is not saved, and a sitemap of the
+// saved pages only.
 //
-// How requests are answered (only GET requests; anything else goes to the network untouched):
-// - Online, this worker stays out of the way: the browser answers from the network or its HTTP
-//   cache. Besides the file, that cache keeps the machine code the browser compiled from the
-//   scripts and the WebAssembly interpreter, so that a second visit skips compiling them; a
-//   response from this worker would lose that, and passing every file through it costs time too
-//   (measured: a second visit's first result came about 0.9 s later with every file answered
-//   here, from the network or the cache). Only a page of the site is fetched through the worker,
-//   so that a failing network still shows the saved copy or the offline page; when it fails,
-//   the page's other files are answered as offline too, until a page loads from the network.
-// - Offline: the saved copy of the file. The cache holds only bytes that match this version's
-//   manifest, so the copy is the very file this version of the site serves.
-// - A page that is not saved, asked for with no network: the offline page (offline/), which says
-//   so and links to what works. The sitemap served offline lists only the saved pages, so that
-//   Material's instant navigation loads those and leaves the others to ordinary navigation.
-//
-// What is cached, and when:
-// - Each file is checked first: kept only when its bytes match the manifest's sha256.
-// - One ordinary visit: the page asks the worker (message "remember") to keep the page, the files
-//   it loaded (it loaded them before this worker controlled it), the "shell" files, and, once
-//   Python is ready, the "runtime" files, fetched again from the browser's HTTP cache.
-// - "Make available offline" (message "save"): every file of the manifest, with progress.
-//
-// Messages from a page arrive with a MessagePort to answer on; one shape each:
-//   { type: "remember", urls: [url], runtime: boolean }  → { type: "status", ...status }
-//   { type: "status" }                                   → { type: "status", ...status }
-//   { type: "save" }    → { type: "progress", ...status } after each file, then
-//                         { type: "status", ...status } or { type: "failed", message, ...status }
-//   { type: "remove" }                                   → { type: "status", ...status }
-// where status is { version, files, bytes, savedFiles, savedBytes, wanted, saving }: the
-// manifest's number of files and bytes, how many of them are saved, whether the reader asked for
-// the whole course (kept across deployments until removed) and whether a save is running.
+// Messages from a page arrive with a MessagePort to answer on:
+//   { type: "remember", urls, runtime } → status   keep this page's files (and Python's, once ready)
+//   { type: "status" }                  → status
+//   { type: "save" }   → progress after each file, then status or { type: "failed", message }
+//   { type: "remove" }                  → status
+// status/progress: { type, version, files, bytes, savedFiles, savedBytes, wanted, saving }.
 
 const MANIFEST = /* manifest */ null;
 

@@ -1,10 +1,9 @@
-// The Python worker: Pyodide, NumPy and nndl in a Web Worker, so the page never freezes.
-//
-// Start-up is a sequence of named stages, each its own small function (as in Pyodide's own
-// loader): fetchSnapshot → watchDownloads → startDownloads → importPyodide → startPython →
-// loadEngine → installKernel → installRunner. The page
-// talks to this worker only through the messages of protocol.js; runs execute one at a time, in
-// the order they arrive. The Python side of running a cell lives in cell_runner.py.
+// The Python worker: Pyodide, NumPy and nndl in a Web Worker, so the page never freezes. It talks
+// to the page only through protocol.js; runs and calls execute one at a time, in the order they
+// arrive, in cell_runner.py. Start-up is a sequence of stages, each a small function handed the
+// one start-up state object (as Pyodide's own loader hands on its API object): fetchSnapshot →
+// watchDownloads → startDownloads → importPyodide → startPython → loadEngine → installKernel →
+// installRunner.
 
 import { check, message } from "./protocol.js";
 import RUNNER_SOURCE from "./cell_runner.py";
@@ -15,17 +14,16 @@ import RUNTIME_MANIFEST from "nndl-runtime-manifest";
 // build/wasm/gemm.wasm (gemm.wat compiled by scripts/build_gemm.mjs), bundled in as bytes: the
 // matrix-product kernel of nndl.matmul, 3 KB, which comes with this script and is checked with it.
 import KERNEL from "nndl-gemm-wasm";
+// build/js-constants.json, written from the engine by scripts/js_constants.py.
+import CONSTANTS from "nndl-constants";
 
 const RUNNER_DIR = "/nndl-runtime";
 const RUNNER_MODULE = "_nndl_cells";
 // Where nndl.matmul looks for its matrix-product kernel in Python's file system (GEMM_PATH).
-const KERNEL_PATH = "/usr/lib/nndl-gemm.wasm";
+const KERNEL_PATH = CONSTANTS.kernelPath;
 
-let pyodide = null;
-let runner = null;
-let interruptBuffer = null;
-let startup = null; // promise: resolves when ready, rejects when start-up failed
-let work = Promise.resolve(); // runs and forgets, one after the other
+let startup = null; // promise of the started state (see newState); rejects when start-up failed
+let work = Promise.resolve(); // runs, calls and forgets, one after the other
 let crashed = false;
 
 const post = (type, fields) => self.postMessage(message(type, fields));
@@ -49,67 +47,83 @@ self.addEventListener("error", (event) => {
 self.onmessage = ({ data }) => {
   const msg = check(data);
   if (msg.type === "init") {
-    if (!startup) startup = start(msg);
-    startup.catch(reportFailure);
+    if (!startup) {
+      const state = newState(msg);
+      startup = start(state);
+      startup.catch((error) => reportFailure(state, error));
+    }
   } else if (msg.type === "run") {
-    work = work.then(() => startup).then(() => runCell(msg), () => {});
+    work = work.then(() => startup).then((state) => runCell(state, msg), () => {});
+  } else if (msg.type === "call") {
+    work = work.then(() => startup).then((state) => callTarget(state, msg), () => {});
   } else if (msg.type === "forget") {
-    work = work.then(() => startup).then(() => runner.forget(msg.ns), () => {});
+    work = work.then(() => startup).then((state) => state.runner.forget(msg.ns), () => {});
   }
 };
 
-async function start({ runtimeURL, interruptBuffer: buffer, without }) {
-  const t0 = performance.now();
-  const snapshot = fetchSnapshot(runtimeURL);
-  watchDownloads(runtimeURL);
-  startDownloads(runtimeURL);
-  const loadPyodide = await importPyodide(runtimeURL);
-  pyodide = await startPython(loadPyodide, runtimeURL, snapshot);
-  if (buffer) {
-    interruptBuffer = buffer;
-    pyodide.setInterruptBuffer(buffer);
-  }
-  await loadEngine();
-  installKernel(without);
-  runner = installRunner();
-  await interpreterChecked;
-  const versions = pyodide.runPython(
+/** The worker's state, made from the page's init message and passed to every stage. */
+function newState({ runtimeURL, interruptBuffer, without }) {
+  return {
+    runtimeURL, // the folder of the runtime's files (ends with "/")
+    interruptBuffer, // the page's Stop, when it is cross-origin isolated; else null
+    without, // features the page was asked to do without (features.js)
+    t0: performance.now(),
+    pyodide: null, // Pyodide's API, once Python runs
+    runner: null, // the cell runner's module (cell_runner.py)
+    // Progress: file name → { stage, loaded, total } of every download, and the stage reported.
+    downloads: new Map(),
+    stage: "download",
+    detail: "Downloading Python",
+    lastReport: 0,
+    early: new Map(), // downloads started before anyone asked: URL → promise of the response
+    interpreterChecked: null, // promise: resolves once the interpreter's bytes are the build's
+    started: false, // after "ready", downloads (OpenBLAS, loaded on demand) are not start-up
+    failureReported: false,
+  };
+}
+
+async function start(state) {
+  const snapshot = fetchSnapshot(state);
+  watchDownloads(state);
+  startDownloads(state);
+  const loadPyodide = await importPyodide(state);
+  state.pyodide = await startPython(state, loadPyodide, snapshot);
+  if (state.interruptBuffer) state.pyodide.setInterruptBuffer(state.interruptBuffer);
+  await loadEngine(state);
+  installKernel(state);
+  state.runner = installRunner(state);
+  await state.interpreterChecked;
+  const versions = state.pyodide.runPython(
     "import sys, numpy; f'{sys.version.split()[0]} {numpy.__version__}'",
   );
   const [python, numpy] = versions.split(" ");
-  post("ready", { python, numpy, seconds: (performance.now() - t0) / 1000 });
-  started = true;
+  post("ready", { python, numpy, seconds: (performance.now() - state.t0) / 1000 });
+  state.started = true;
+  return state;
 }
 
 // ---- Stage 0: byte counts for every download, reported as progress --------------------------
 
-const downloads = new Map(); // file name → { stage, loaded, total }
-let stage = "download";
-let detail = "Downloading Python";
-let lastReport = 0;
-let started = false; // after "ready", downloads (OpenBLAS, loaded on demand) are not start-up
-let failureReported = false;
-
-function report(force = false) {
+function report(state, force = false) {
   // After "ready" or "failed", a progress message would put the page back into "starting".
-  if (started || failureReported) return;
+  if (state.started || state.failureReported) return;
   const now = performance.now();
-  if (!force && now - lastReport < 100) return;
-  lastReport = now;
+  if (!force && now - state.lastReport < 100) return;
+  state.lastReport = now;
   let loaded = 0;
   let total = 0;
-  for (const file of downloads.values()) {
-    if (file.stage !== stage) continue;
+  for (const file of state.downloads.values()) {
+    if (file.stage !== state.stage) continue;
     loaded += file.loaded;
     total += file.total;
   }
-  post("progress", { stage, detail, loaded, total: total >= loaded ? total : 0 });
+  post("progress", { stage: state.stage, detail: state.detail, loaded, total: total >= loaded ? total : 0 });
 }
 
-function setStage(name, words) {
-  stage = name;
-  detail = words;
-  report(true);
+function setStage(state, name, words) {
+  state.stage = name;
+  state.detail = words;
+  report(state, true);
 }
 
 /** Wrap fetch so that every runtime file is checked and each response's bytes are counted as
@@ -121,53 +135,50 @@ function setStage(name, words) {
  *    Pyodide's own loader would otherwise wait forever for a WebAssembly module that never comes.
  *  - Count: the count reads a clone, so Pyodide still gets the browser's own response (and
  *    WebAssembly its code cache). */
-function watchDownloads(runtimeURL) {
+function watchDownloads(state) {
   const realFetch = self.fetch.bind(self);
   const checkedFetch = async (url, input, init) => {
     const name = url.pathname.split("/").pop();
-    const integrity = url.href.startsWith(runtimeURL) ? INTEGRITY.get(name) : undefined;
-    if (integrity && name === INTERPRETER) return fetchInterpreter(url, realFetch);
+    const integrity = url.href.startsWith(state.runtimeURL) ? INTEGRITY.get(name) : undefined;
+    if (integrity && name === INTERPRETER) return fetchInterpreter(state, url, realFetch);
     let response;
     try {
       response = await realFetch(input, integrity ? { ...init, integrity } : init);
     } catch (error) {
       if (!integrity) throw error;
-      throw runtimeFileError(name, await diagnose(url, realFetch));
+      throw runtimeFileError(state, name, await diagnose(url, realFetch));
     }
-    if (integrity && !response.ok) throw runtimeFileError(name, missing(response.status));
+    if (integrity && !response.ok) throw runtimeFileError(state, name, missing(response.status));
     if (!response.ok || !response.body) return response;
     const file = {
       stage: name.endsWith(".whl") ? "packages" : "download",
       loaded: 0,
       total: Number(response.headers.get("content-length")) || 0,
     };
-    downloads.set(name, file);
-    count(response.clone().body.getReader(), file);
+    state.downloads.set(name, file);
+    count(state, response.clone().body.getReader(), file);
     return response;
   };
   self.fetch = (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
-    const response = early.get(url.href);
+    const response = state.early.get(url.href);
     if (!response) return checkedFetch(url, input, init);
-    early.delete(url.href);
+    state.early.delete(url.href);
     return response;
   };
 }
-
-/** Downloads started before anyone asked for them: URL → promise of the checked response. */
-const early = new Map();
 
 /** Ask for the big runtime files at once. Pyodide's loader asks for them one after the other
  *  (the interpreter, then the standard library, then the wheels once Python runs); started here
  *  they download while the loader starts up, and its first fetch of each gets the response
  *  already on its way. */
-function startDownloads(runtimeURL) {
+function startDownloads(state) {
   const wheels = [...INTEGRITY.keys()].filter((name) => /^(numpy|nndl)-.*\.whl$/.test(name));
   for (const name of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", ...wheels]) {
-    const url = new URL(name, runtimeURL).href;
+    const url = new URL(name, state.runtimeURL).href;
     const response = self.fetch(url);
     response.catch(() => {}); // a failure is reported at once by the checked fetch
-    early.set(url, response);
+    state.early.set(url, response);
   }
 }
 
@@ -195,100 +206,95 @@ const DAMAGED = "is damaged: its bytes differ from the ones this site was built 
 
 // ---- The interpreter's WebAssembly: untouched on its way, checked beside it ----------------
 //
-// Chromium keeps the machine code it compiled from a WebAssembly file beside the file's entry in
-// the HTTP cache, so that a second visit skips compiling the 10 MB interpreter (about a second
-// on this course's benchmark machine). It does so only for a response that reaches WebAssembly
-// untouched: a request with Subresource Integrity is read whole and checked before it is handed
-// over, and a cloned response (to count its bytes) loses its link to the cache entry; both were
-// measured to cost that second, on every visit. So the interpreter is fetched plainly and handed
-// to Pyodide as it is, and a second request for the same address, which the browser answers from
-// the same download or from its cache, is read in parallel: its bytes drive the progress bar and
-// their sha256 is compared with the manifest's. Python is not declared ready before the bytes
-// check out, and a mismatch is reported at once. (The service worker, for the same reason, leaves
-// requests to the browser while it is online.)
+// Chromium keeps the machine code compiled from a WebAssembly file beside its HTTP cache entry,
+// so that a second visit skips compiling the 10 MB interpreter (about a second), but only for a
+// response that reaches WebAssembly untouched: not one read whole for Subresource Integrity, nor a
+// clone (both measured to cost that second on every visit). So the interpreter goes to Pyodide
+// as fetched, and a second request for the same address (answered by the same download or the
+// cache) is read in parallel, for the progress bar and to compare its sha256 with the manifest's.
+// Python is not declared ready before the bytes check out.
 
 const INTERPRETER = "pyodide.asm.wasm";
-let interpreterChecked = null; // promise: resolves once the interpreter's bytes are the build's
 
-async function fetchInterpreter(url, realFetch) {
-  const response = await fetchFile(url, realFetch);
-  if (!response.ok) throw runtimeFileError(INTERPRETER, missing(response.status));
-  interpreterChecked ??= checkInterpreter(url, realFetch);
-  interpreterChecked.catch(() => {}); // reported at once by runtimeFileError; awaited in start()
+async function fetchInterpreter(state, url, realFetch) {
+  const response = await fetchFile(state, url, realFetch);
+  if (!response.ok) throw runtimeFileError(state, INTERPRETER, missing(response.status));
+  state.interpreterChecked ??= checkInterpreter(state, url, realFetch);
+  state.interpreterChecked.catch(() => {}); // reported at once by runtimeFileError; awaited in start()
   return response;
 }
 
 /** The interpreter, from the network or a cache; an error naming it when it cannot be had. */
-async function fetchFile(url, realFetch) {
+async function fetchFile(state, url, realFetch) {
   try {
     return await realFetch(url.href);
   } catch {
-    throw runtimeFileError(INTERPRETER, await diagnose(url, realFetch));
+    throw runtimeFileError(state, INTERPRETER, await diagnose(url, realFetch));
   }
 }
 
-async function checkInterpreter(url, realFetch) {
+async function checkInterpreter(state, url, realFetch) {
   const { sha256, size } = RUNTIME_MANIFEST.files[INTERPRETER];
   const file = { stage: "download", loaded: 0, total: size };
-  downloads.set(INTERPRETER, file);
+  state.downloads.set(INTERPRETER, file);
   if (!self.crypto?.subtle) {
     // No WebCrypto outside a secure context (a copy served over plain http): the browser checks.
     const response = await realFetch(url.href, { integrity: INTEGRITY.get(INTERPRETER) }).catch(() => null);
     if (!response?.ok || !(await response.arrayBuffer().catch(() => null))) {
-      throw runtimeFileError(INTERPRETER, await diagnose(url, realFetch));
+      throw runtimeFileError(state, INTERPRETER, await diagnose(url, realFetch));
     }
     file.loaded = size;
     return;
   }
   let bytes;
   try {
-    const response = await fetchFile(url, realFetch);
-    count(response.clone().body.getReader(), file); // this second copy may be cloned freely
+    const response = await fetchFile(state, url, realFetch);
+    count(state, response.clone().body.getReader(), file); // this second copy may be cloned freely
     bytes = await response.arrayBuffer();
   } catch (error) {
     if (error.runtimeFile) throw error;
-    throw runtimeFileError(INTERPRETER, await diagnose(url, realFetch));
+    throw runtimeFileError(state, INTERPRETER, await diagnose(url, realFetch));
   }
   if (toHex(await crypto.subtle.digest("SHA-256", bytes)) !== sha256) {
-    throw runtimeFileError(INTERPRETER, DAMAGED);
+    throw runtimeFileError(state, INTERPRETER, DAMAGED);
   }
 }
 
 const toHex = (digest) => [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /** An error about one runtime file. During start-up it is reported to the page at once. */
-function runtimeFileError(name, words) {
+function runtimeFileError(state, name, words) {
   const error = new Error(`the file ${name} of the Python runtime ${words}`);
   error.runtimeFile = name;
-  if (!started) reportFailure(error);
+  if (!state.started) reportFailure(state, error);
   return error;
 }
 
 /** Tell the page that Python could not start (once: the first reason is the telling one). */
-function reportFailure(error) {
-  if (failureReported) return;
-  failureReported = true;
+function reportFailure(state, error) {
+  if (state.failureReported) return;
+  state.failureReported = true;
   post("failed", { message: describe(error) });
 }
 
-async function count(reader, file) {
+async function count(state, reader, file) {
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       file.loaded += value.byteLength;
-      report();
+      report(state);
     }
   } catch {
     // The download failed; Pyodide reports that through its own copy of the response.
   }
-  report(true);
+  report(state, true);
 }
 
 // ---- Stage 1: the Pyodide loader, from the site's own runtime folder ------------------------
 
-async function importPyodide(runtimeURL) {
-  setStage("download", "Downloading Python");
+async function importPyodide(state) {
+  setStage(state, "download", "Downloading Python");
   // Neither import() nor importScripts() takes an integrity, so both scripts are first fetched
   // through the checked fetch, in parallel; each import then finds its verified bytes in the
   // browser's cache. Importing the core script here also tells loadPyodide not to load it again.
@@ -298,7 +304,7 @@ async function importPyodide(runtimeURL) {
   // module worker has importScripts too: Chromium's throws, Firefox's imports, so it tells nothing).
   const classic = NNDL_CLASSIC_WORKER;
   const names = [classic ? "pyodide.js" : "pyodide.mjs", "pyodide.asm.js"];
-  const [loader, core] = names.map((name) => new URL(name, runtimeURL).href);
+  const [loader, core] = names.map((name) => new URL(name, state.runtimeURL).href);
   const verified = [loader, core].map((url) => self.fetch(url));
   verified[1].catch(() => {}); // reported when awaited below (and at once by the checked fetch)
   await verified[0];
@@ -319,10 +325,10 @@ async function importScript(url, classic) {
 
 // ---- Stage 2: the interpreter and its standard library (still the "download" stage) -------
 
-async function startPython(loadPyodide, runtimeURL, snapshot) {
+async function startPython(state, loadPyodide, snapshot) {
   const options = {
-    indexURL: runtimeURL,
-    lockFileURL: new URL("pyodide-lock.json", runtimeURL).href,
+    indexURL: state.runtimeURL,
+    lockFileURL: new URL("pyodide-lock.json", state.runtimeURL).href,
     // Until the cells' own streams are installed, Python's output goes to the console.
     stdout: (text) => console.log(text),
     stderr: (text) => console.warn(text),
@@ -360,21 +366,21 @@ const SNAPSHOT_PAYS = /AppleWebKit/.test(navigator.userAgent) && !/Chrome\//.tes
 const plainFetch = self.fetch.bind(self); // not the checked fetch: a bad snapshot is not fatal
 
 /** The snapshot's bytes, decompressed, or null to start Python without it. */
-async function fetchSnapshot(runtimeURL) {
+async function fetchSnapshot(state) {
   if (!SNAPSHOT || !SNAPSHOT_PAYS || typeof DecompressionStream !== "function") return null;
   const madeFor = Object.entries(SNAPSHOT.made_with);
   if (!madeFor.every(([name, sha256]) => RUNTIME_MANIFEST.files[name]?.sha256 === sha256)) return null;
   const file = { stage: "download", loaded: 0, total: RUNTIME_MANIFEST.files[SNAPSHOT.file].size };
   try {
-    const url = new URL(SNAPSHOT.file, runtimeURL).href;
+    const url = new URL(SNAPSHOT.file, state.runtimeURL).href;
     const response = await plainFetch(url, { integrity: INTEGRITY.get(SNAPSHOT.file) });
     if (!response.ok) throw new Error(`the server answered ${response.status}`);
-    downloads.set(SNAPSHOT.file, file);
-    count(response.clone().body.getReader(), file);
+    state.downloads.set(SNAPSHOT.file, file);
+    count(state, response.clone().body.getReader(), file);
     const memory = response.body.pipeThrough(new DecompressionStream("gzip"));
     return new Uint8Array(await new Response(memory).arrayBuffer());
   } catch (error) {
-    downloads.delete(SNAPSHOT.file);
+    state.downloads.delete(SNAPSHOT.file);
     console.warn(`nndl: the saved Python could not be downloaded (${describe(error)}); starting it afresh`);
     return null;
   }
@@ -391,8 +397,9 @@ if "random" in sys.modules:
 
 // ---- Stage 3: NumPy and nndl, from the site's lock file --------------------------------------
 
-async function loadEngine() {
-  setStage("packages", "Loading NumPy and nndl");
+async function loadEngine(state) {
+  const { pyodide } = state;
+  setStage(state, "packages", "Loading NumPy and nndl");
   const problems = [];
   await pyodide.loadPackage(["nndl"], {
     messageCallback: () => {},
@@ -414,7 +421,7 @@ const KERNEL_VALID = WebAssembly.validate(KERNEL);
  *  that works in Python's own memory. A browser without WebAssembly SIMD (Safari before 16.4)
  *  cannot compile it (or the page was asked to do without it: features.js); training then takes
  *  the slower OpenBLAS route, or NumPy's own product when OpenBLAS cannot be had. */
-function installKernel(without) {
+function installKernel({ pyodide, without }) {
   if (without.includes("wasm-simd") || !KERNEL_VALID) {
     console.warn("nndl: this browser has no WebAssembly SIMD; matrix products take the slower route");
     return;
@@ -425,34 +432,43 @@ function installKernel(without) {
 
 // ---- Stage 5: the cells' Python side ----------------------------------------------------------
 
-function installRunner() {
-  setStage("cells", "Preparing the cells");
+function installRunner(state) {
+  const { pyodide } = state;
+  setStage(state, "cells", "Preparing the cells");
   pyodide.FS.mkdirTree(RUNNER_DIR);
   pyodide.FS.writeFile(`${RUNNER_DIR}/${RUNNER_MODULE}.py`, RUNNER_SOURCE);
   pyodide.runPython(`import sys; sys.path.append(${JSON.stringify(RUNNER_DIR)})`);
   const module = pyodide.pyimport(RUNNER_MODULE);
-  module.setup((type, json) => self.postMessage(message(type, JSON.parse(json))), interruptBuffer);
+  module.setup((type, json) => self.postMessage(message(type, JSON.parse(json))), state.interruptBuffer);
   return module;
 }
 
-// ---- Running a cell -------------------------------------------------------------------------
+// ---- Running a cell, calling the engine ----------------------------------------------------
 
-async function runCell({ id, ns, cell, code }) {
-  if (interruptBuffer) Atomics.store(interruptBuffer, 0, 0); // a late Stop must not hit this run
+function runCell(state, { id, ns, cell, code }) {
+  return settle(state, id, () => state.runner.run(id, ns, cell, code), (text) =>
+    ({ type: "error", ename: "RuntimeError", evalue: text, traceback: text, line: null }));
+}
+
+function callTarget(state, { id, target, args }) {
+  return settle(state, id, () => state.runner.call(id, target, JSON.stringify(args)), (text) =>
+    ({ type: "reply", error: { message: text } }));
+}
+
+/** Await the runner's ending of job `id` (JSON text) and post it. escaped(text): the ending when
+ *  an error escaped the runner itself (an interrupt while it was flushing output…). */
+async function settle({ interruptBuffer }, id, start, escaped) {
+  if (interruptBuffer) Atomics.store(interruptBuffer, 0, 0); // a late Stop must not hit this job
   let ending;
   try {
-    const coroutine = runner.run(id, ns, cell, code);
-    ending = JSON.parse(await coroutine);
+    ending = JSON.parse(await start());
   } catch (error) {
     if (isFatal(error)) {
       reportCrash(error);
-      return; // the page restarts Python; this run ends there
+      return; // the page restarts Python; this job ends there
     }
-    // Something escaped the runner itself (an interrupt while it was flushing output…).
     const text = describe(error);
-    ending = /KeyboardInterrupt/.test(text)
-      ? { type: "interrupted", line: null }
-      : { type: "error", ename: "RuntimeError", evalue: text, traceback: text, line: null };
+    ending = /KeyboardInterrupt/.test(text) ? { type: "interrupted", line: null } : escaped(text);
   }
   const { type, ...fields } = ending;
   post(type, { id, ...fields });

@@ -18,9 +18,8 @@ engine judges divergence as in one call, against the run's first cost (the histo
 
 - :data:`MODELS`: the three models and the course's defaults for them.
 - :class:`Run`: one training run: its hyperparameters, parameters, costs and results.
-- :class:`Dashboard`: the data, the runs, and the commands the page sends.
-- :func:`command`: the page's one entry point: a command name and JSON arguments in, a
-  :class:`Reply` out (its MIME bundle carries JSON back to the page).
+- :class:`Dashboard`: the data, the runs, and what the page asks (the page calls its methods by
+  name, through the cell runner's registry of targets, with JSON arguments and answers).
 - :func:`session`: the dashboard of this Python process. It lives as long as Python does (in the
   browser: as long as the tab), so runs survive navigating to another page and back; a cell can
   look at them too, e.g. ``session().runs[-1].parameters``.
@@ -28,7 +27,6 @@ engine judges divergence as in one call, against the run's first cost (the histo
 Pure Python and NumPy, like the rest of the engine: no browser code.
 """
 
-import json
 import math
 import time
 import uuid
@@ -61,9 +59,7 @@ __all__ = [
     "DashboardError",
     "Run",
     "Dashboard",
-    "Reply",
     "session",
-    "command",
 ]
 
 
@@ -480,27 +476,8 @@ class Dashboard:
 
 
 # --------------------------------------------------------------------------------------------
-# The page's entry point
+# The session
 # --------------------------------------------------------------------------------------------
-
-
-class Reply:
-    """What a command returns: JSON for the page, carried as the MIME type application/json of
-    the cell runner's result (see :func:`nndl.display.mime_bundle`)."""
-
-    def __init__(self, data):
-        self.data = data
-
-    def json(self):
-        return json.dumps(self.data, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"application/json": self.json(), "text/plain": repr(self)}
-
-    def __repr__(self):
-        if "error" in self.data:
-            return f"<dashboard reply: {self.data['error']}>"
-        return f"<dashboard reply: {', '.join(sorted(self.data))}>"
 
 
 _session = None
@@ -513,46 +490,3 @@ def session():
         _session = Dashboard()
     return _session
 
-
-COMMANDS = {
-    "hello": "state",
-    "state": "state",
-    "start": "start",
-    "advance": "advance",
-    "stop": "stop",
-    "clear": "clear",
-    "test_images": "test_images",
-    "classify": "classify",
-    "load_h5": "load_h5",
-    "sample": "sample",
-}
-"""The commands the page may send, and the :class:`Dashboard` method each calls."""
-
-
-def command(name, arguments="{}", dashboard=None):
-    """Run the page's command ``name`` with ``arguments`` (a JSON object) on ``dashboard``
-    (:func:`session` when None); return a :class:`Reply`.
-
-    The reply's data always has "session", the dashboard's id (a restarted Python has a new one,
-    which is how the page notices that its runs are gone), and "error" with a message for the
-    reader when the command could not be done.
-    """
-    dashboard = dashboard if dashboard is not None else session()
-    try:
-        if name not in COMMANDS:
-            raise DashboardError(f"Unknown command {name!r}.")
-        args = json.loads(arguments)
-        if not isinstance(args, dict):
-            raise DashboardError("The arguments of a command are a JSON object.")
-        method = getattr(dashboard, COMMANDS[name])
-        try:
-            out = method(**args)
-        except TypeError as error:
-            raise DashboardError(f"Wrong arguments for {name}: {error}.") from None
-        if isinstance(out, Run):
-            out = {"run": out.summary()}
-        reply = dict(out)
-    except (DashboardError, ValueError) as error:  # ValueError: the engine's own checks
-        reply = {"error": str(error)}
-    reply["session"] = dashboard.id
-    return Reply(reply)

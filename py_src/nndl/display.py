@@ -29,8 +29,11 @@ import zlib
 
 import numpy as np
 
-from ._svg import CHAR, escape, svg_open
+from ._svg import CHAR, COLORS, escape, svg_open
 from .plots import LinePlot, line_plot
+
+#: The plots' colours, in the order of the series (the dashboard's chart draws its runs in them).
+PALETTE = COLORS
 
 __all__ = [
     "Image",
@@ -42,6 +45,7 @@ __all__ = [
     "display",
     "set_publisher",
     "mime_bundle",
+    "PALETTE",
 ]
 
 # ==================================================================================================

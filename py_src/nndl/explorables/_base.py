@@ -167,10 +167,9 @@ class View:
     (one or two sentences saying what the drawing shows, announced to screen readers and shown
     under it) and ``data`` (the key numbers, JSON-ready, for automation and tests).
 
-    In a cell, a View shows as its drawing (IPython's display protocol): HTML, with the summary
-    as text. Its data travels only when asked for, ``_repr_mimebundle_(include=[…,
-    "application/json"])`` or :meth:`for_page`: JupyterLab ranks ``application/json`` above
-    ``text/html`` and would show a tree of numbers instead of the drawing."""
+    In a cell or a notebook, a View shows as its drawing (IPython's display protocol): HTML, with
+    the summary as text. Its data is not part of what it shows: JupyterLab ranks
+    ``application/json`` above ``text/html`` and would show a tree of numbers instead."""
 
     html: str
     summary: str
@@ -185,37 +184,6 @@ class View:
     def json(self):
         """``data`` as JSON text (NumPy numbers as plain numbers, NaN and ±inf as null)."""
         return json.dumps(_json_ready(self.data), allow_nan=False)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self.html, "text/plain": self.summary}
-        if include is not None and JSON in include:
-            bundle[JSON] = self.json()
-        if include is not None:
-            bundle = {mime: value for mime, value in bundle.items() if mime in include}
-        if exclude is not None:
-            bundle = {mime: value for mime, value in bundle.items() if mime not in exclude}
-        return bundle
-
-    def for_page(self):
-        """The view as the course's pages ask for it: an object that shows as the drawing, the
-        summary and the data (``application/json``), which the page's explorable keeps."""
-        return _PageView(self)
-
-
-JSON = "application/json"
-
-
-class _PageView:
-    """A :class:`View` with its data in its MIME bundle (see :meth:`View.for_page`)."""
-
-    def __init__(self, view):
-        self.view = view
-
-    def __repr__(self):
-        return repr(self.view)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return self.view._repr_mimebundle_(include=("text/html", "text/plain", JSON), exclude=exclude)
 
 
 def _json_ready(value):

@@ -1,0 +1,23 @@
+// Element builders for the page's widgets: h() for HTML, svg() for SVG.
+
+export const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Build an element: h("pre", { class: "x" }, "text", child…). */
+export function h(tag, attributes = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+    else el.setAttribute(name, value === true ? "" : value);
+  }
+  el.append(...children.filter((child) => child !== null && child !== undefined));
+  return el;
+}
+
+/** Build an SVG element: svg("line", { x1: 0, … }, child…). */
+export function svg(tag, attributes = {}, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  el.append(...children);
+  return el;
+}
