@@ -72,8 +72,10 @@ test-engine: $(STAMP)
 RUNTIME := build/runtime
 RUNTIME_MANIFEST := $(RUNTIME)/runtime-manifest.json
 NODE_MODULES := node_modules/.installed
+# The engine's wheel is built from py_src/ without the site's build, py_src/nndl_site.
 ENGINE_SOURCES := pyproject.toml README.md \
-	$(shell find py_src -type f -not -path '*/__pycache__/*' -not -path '*.egg-info/*' -not -name '*.pyc')
+	$(shell find py_src -path py_src/nndl_site -prune -o -type f -not -path '*/__pycache__/*' \
+	  -not -path '*.egg-info/*' -not -name '*.pyc' -print)
 PYODIDE_TEST_WHEELS := .cache/pyodide-tests
 TEST_RESULTS := build/test-results
 
@@ -114,10 +116,12 @@ $(PYODIDE_TEST_WHEELS)/.downloaded: requirements/pyodide-tests.txt | $(STAMP)
 	  --dest $(PYODIDE_TEST_WHEELS) -r requirements/pyodide-tests.txt
 	@touch $@
 
-# The lessons' tests run the cells of docs/, so docs/ is copied beside tests/ as on the host.
+# The lessons' tests run the cells of docs/, so docs/ is copied beside tests/ as on the host, and
+# read them with nndl_site, which is installed there for the tests (never shipped in the runtime).
 test-pyodide: $(RUNTIME_MANIFEST) $(PYODIDE_TEST_WHEELS)/.downloaded $(GEMM_WASM)
 	node scripts/pyodide-pytest.mjs --runtime $(RUNTIME) --wheels $(PYODIDE_TEST_WHEELS) \
-	  --gemm $(GEMM_WASM) --include docs --junit $(TEST_RESULTS)/pyodide.xml tests
+	  --gemm $(GEMM_WASM) --include docs --package py_src/nndl_site \
+	  --junit $(TEST_RESULTS)/pyodide.xml tests
 
 COMPARE_COUNTS = $(PY) scripts/compare_test_counts.py $(TEST_RESULTS)/cpython.xml $(TEST_RESULTS)/pyodide.xml
 
@@ -126,8 +130,8 @@ test-counts: test-engine test-pyodide
 
 # --- The site: mkdocs build into site/ with the runtime inside, served and tested in Chromium ---
 #   make site        site/: the lessons (MkDocs Material), the cells' browser code in
-#                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by docs/hooks/cells.py),
-#                    and the service worker for offline use, site/sw.js (docs/hooks/offline.py)
+#                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by nndl_site/cells.py),
+#                    and the service worker for offline use, site/sw.js (nndl_site/offline.py)
 #   make serve       build, then serve site/ at http://127.0.0.1:8000/
 #   make test-site   Playwright drives Debian's Chromium against site/ served under /nndl/; and
 #                    site_tests/test_notebooks_in_jupyter.py runs the site's notebooks in a Jupyter

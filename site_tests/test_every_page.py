@@ -37,14 +37,13 @@ from conftest import ROOT, SCREENSHOTS, SESSION_REPORT, Cells, check_with_axe
 from playwright.sync_api import expect
 from reader import PYTHON_TIMEOUT
 
+# The notebooks: which pages have no notebook, which cells only the page can run.
+from nndl_site import notebooks as notebooks_hook
+
 # The lessons' harness: which pages have cells, which are manual, which errors are deliberate.
 spec = importlib.util.spec_from_file_location("lessons_harness", ROOT / "tests" / "test_lessons.py")
 harness = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(harness)
-# The notebooks' hook: which pages have no notebook, which cells only the page can run.
-spec = importlib.util.spec_from_file_location("notebooks_hook", ROOT / "docs" / "hooks" / "notebooks.py")
-notebooks_hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(notebooks_hook)
 
 PAGES = [page for page in harness.PAGES if harness.load(page).cells]
 LESSONS = [page for page in PAGES if page.startswith("lessons/")]
@@ -172,7 +171,7 @@ def report_times():
 
 
 def notebook_name(page):
-    """As docs/hooks/notebooks.py names it: lessons/03-x.md → lessons-03-x.ipynb."""
+    """As nndl_site/notebooks.py names it: lessons/03-x.md → lessons-03-x.ipynb."""
     return posixpath.splitext(page)[0].replace("/", "-") + ".ipynb"
 
 
@@ -329,7 +328,7 @@ def wait_for_map(page):
 
 
 def course_ids(name):
-    """(exercise ids, quiz question ids) a page declares, in order (docs/hooks/exercises.py)."""
+    """(exercise ids, quiz question ids) a page declares, in order (nndl_site/exercises.py)."""
     text = (harness.DOCS / name).read_text(encoding="utf-8")
     exercises = re.findall(r'^```pycell check="([^"]+)"', text, re.M)
     questions = re.findall(r"^\? ([a-z0-9-]+)$", text, re.M)

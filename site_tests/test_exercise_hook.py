@@ -1,7 +1,6 @@
-"""docs/hooks/exercises.py: exercises declared on their cells, and the ```quiz fence, rendered by
+"""nndl_site/exercises.py: exercises declared on their cells, and the ```quiz fence, rendered by
 Python-Markdown as MkDocs does; and what the built site holds of them."""
 
-import importlib.util
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,18 +10,9 @@ import pytest
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
+from nndl_site import cells, exercises
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "docs" / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-cells = load("cells")
-exercises = load("exercises")
 
 EXERCISE = """## Exercise: flatten
 

@@ -1,7 +1,6 @@
-"""The lessons' explorables: the ```explorable fence of docs/hooks/explorables.py, and every
+"""The lessons' explorables: the ```explorable fence of nndl_site/explorables.py, and every
 explorable of the built site driven once in Chromium (change an input, see the drawing change)."""
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -14,11 +13,9 @@ from playwright.sync_api import expect
 from pymdownx.superfences import SuperFencesException
 
 from nndl import explorables
+from nndl_site import explorables as hook
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("explorables_hook", ROOT / "docs" / "hooks" / "explorables.py")
-hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hook)
 
 
 def render(text):

@@ -1,7 +1,6 @@
-"""The ```pycell fence of docs/hooks/cells.py, rendered by Python-Markdown as MkDocs does."""
+"""The ```pycell fence of nndl_site/cells.py, rendered by Python-Markdown as MkDocs does."""
 
 import hashlib
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -11,10 +10,10 @@ import markdown
 import pytest
 from pymdownx.superfences import SuperFencesException
 
+from nndl_site import cells as hook
+from nndl_site import maths, offline
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("cells_hook", ROOT / "docs" / "hooks" / "cells.py")
-hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hook)
 
 
 def render(text):
@@ -65,11 +64,7 @@ def test_the_built_site_is_complete_and_its_sources_are_not_shipped_twice():
     assert "fonts.googleapis.com" not in demo and "cdn.jsdelivr" not in demo
 
 
-# ---- docs/hooks/offline.py: the service worker's manifest -------------------------------------
-
-spec = importlib.util.spec_from_file_location("offline_hook", ROOT / "docs" / "hooks" / "offline.py")
-offline = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(offline)
+# ---- nndl_site/offline.py: the service worker's manifest --------------------------------------
 
 
 def small_site(folder):
@@ -149,11 +144,7 @@ def test_the_built_site_has_its_worker_at_the_root_with_its_manifest():
     assert entry == {"size": len(wasm), "sha256": hashlib.sha256(wasm).hexdigest()}
 
 
-# ---- docs/hooks/maths.py: the maths drawn by KaTeX at build time ------------------------------
-
-spec = importlib.util.spec_from_file_location("maths_hook", ROOT / "docs" / "hooks" / "maths.py")
-maths = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(maths)
+# ---- nndl_site/maths.py: the maths drawn by KaTeX at build time -------------------------------
 
 CASES = r"""Inline $a < b$ and $p \& q$, then
 
@@ -223,7 +214,7 @@ def test_the_same_formula_is_drawn_once_and_put_everywhere(tmp_path, monkeypatch
 
 def test_maths_the_hook_cannot_read_or_draw_stops_the_build(tmp_path, monkeypatch):
     (tmp_path / "index.html").write_text('<div class="arithmatex">$$x$$</div>', encoding="utf-8")
-    with pytest.raises(maths.MathsError, match="index.html: an arithmatex element this hook cannot read"):
+    with pytest.raises(maths.MathsError, match="index.html: an arithmatex element nndl_site.maths cannot read"):
         maths.draw_site(tmp_path)
     monkeypatch.setattr(maths.shutil, "which", lambda name: None)
     with pytest.raises(maths.MathsError, match=r"Node.js \(`node`\) is not on PATH"):

@@ -1,17 +1,15 @@
-"""The notebooks of docs/hooks/notebooks.py: each page with cells, as a Jupyter notebook."""
+"""The notebooks of nndl_site/notebooks.py: each page with cells, as a Jupyter notebook."""
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from nndl_site import notebooks as hook
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-spec = importlib.util.spec_from_file_location("notebooks_hook", DOCS / "hooks" / "notebooks.py")
-hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hook)
 
 PAGE = """# 2. A lesson
 

@@ -1,21 +1,19 @@
-"""The Content-Security-Policy of docs/hooks/security.py: on every page, nothing from elsewhere,
+"""The Content-Security-Policy of nndl_site/security.py: on every page, nothing from elsewhere,
 and the browser refuses scripts that the site did not ship.
 
 Every other browser test also guards it: a page that breaks the policy logs a console error,
 which the `watch` fixture turns into a failure.
 """
 
-import importlib.util
 import re
 from pathlib import Path
 
 from conftest import SITE, Cells
 from playwright.sync_api import expect
 
+from nndl_site import security as hook
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("security_hook", ROOT / "docs" / "hooks" / "security.py")
-hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hook)
 
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 

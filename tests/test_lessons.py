@@ -16,7 +16,7 @@ For each page ``docs/**/*.md`` (one test per page):
    manual cells, which no later cell may need), and every check must pass.
 3. some pages have extra checks of their key results (:data:`PAGE_CHECKS`).
 4. every figure the prose states about a result is a checked figure, ``{{93.8 %: accuracy}}``
-   (docs/hooks/lessons.py renders it as ``93.8 %``): its expression is evaluated in the page's
+   (nndl_site/lessons.py renders it as ``93.8 %``): its expression is evaluated in the page's
    namespace after the run, and must give the number written. Trainings that a cell stops on a
    time budget are first finished (:data:`COMPLETE`), so a slow machine checks the same figures.
    Times are never written as fixed figures in the prose: they depend on the reader's computer,
@@ -40,12 +40,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import importlib.util
-
 import numpy as np
 import pytest
 from nndl import display as nndl_display
 from nndl import exercises
+from nndl_site import lessons as lessons_hook  # the checked figures; only the standard library
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 if not DOCS.is_dir():  # a run that forgot the lessons fails instead of passing without them
@@ -55,10 +54,6 @@ if not DOCS.is_dir():  # a run that forgot the lessons fails instead of passing 
         pytrace=False,
     )
 
-# The build hook that renders the checked figures; only the standard library, no MkDocs.
-_spec = importlib.util.spec_from_file_location("lessons_hook", DOCS / "hooks" / "lessons.py")
-lessons_hook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lessons_hook)
 
 PAGES = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
 LESSONS = [page for page in PAGES if page.startswith("lessons/")]

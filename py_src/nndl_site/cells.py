@@ -1,4 +1,4 @@
-"""MkDocs hook: turn ```pycell fences into runnable cells and ship the cells' browser code.
+"""Site build: turn ```pycell fences into runnable cells and ship the cells' browser code.
 
 - on_config: registers ``pycell`` as a custom fence of pymdownx.superfences. A cell renders, on the
   server, as its code highlighted like any Python block (readable without JavaScript) inside the
@@ -28,7 +28,7 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 from pymdownx.superfences import SuperFencesException
 
-log = logging.getLogger("mkdocs.hooks.cells")
+log = logging.getLogger("mkdocs.plugins.nndl.cells")
 
 FENCE = "pycell"
 OPTIONS = {

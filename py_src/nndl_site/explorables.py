@@ -1,4 +1,4 @@
-"""MkDocs hook: turn ```explorable fences into the lessons' interactive widgets.
+"""Site build: turn ```explorable fences into the lessons' interactive widgets.
 
 A lesson names an explorable of :mod:`nndl.explorables` in a fence; further lines may set the
 first values of its inputs::
@@ -8,7 +8,7 @@ first values of its inputs::
     a = 1
     ```
 
-The hook renders, at build time and with the engine itself, the widget's form (from the
+It renders, at build time and with the engine itself, the widget's form (from the
 explorable's controls) and its first view (``render(name, values, initial=True)``), so the page
 shows a real drawing before Python starts in the browser, and without JavaScript at all:
 

@@ -1,4 +1,4 @@
-"""MkDocs hook: every page with ```pycell cells can be downloaded as a Jupyter notebook that runs
+"""Site build: every page with ```pycell cells can be downloaded as a Jupyter notebook that runs
 from top to bottom in Jupyter, JupyterLab and Colab ("Run All").
 
 - split(markdown) cuts a page's Markdown into its prose, its top-level ```pycell blocks (with
@@ -33,7 +33,6 @@ from top to bottom in Jupyter, JupyterLab and Colab ("Run All").
   licence in the site's footer; on_post_build publishes the engine's wheel at dist/.
 """
 
-import importlib.util
 import json
 import logging
 import os
@@ -48,7 +47,10 @@ from typing import NamedTuple
 from markdown.extensions.toc import slugify
 from mkdocs.structure.files import File
 
-log = logging.getLogger("mkdocs.hooks.notebooks")
+from nndl_site import explorables as explorable_fence
+from nndl_site import lessons
+
+log = logging.getLogger("mkdocs.plugins.nndl.notebooks")
 
 FENCE_NAME = "pycell"
 EXPLORABLE = "explorable"
@@ -63,10 +65,6 @@ FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`
 TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$")
 SECTION = re.compile(r"^##[ \t]+(?P<heading>.+?)[ \t#]*$")
 BUTTON = "[Download as notebook]({url}){{ .md-button download=\"{name}\" }}"
-# The checked figures of the prose ({{93.8 %: accuracy}}) are written as the page shows them.
-_spec = importlib.util.spec_from_file_location("nndl_lessons_hook", Path(__file__).with_name("lessons.py"))
-lessons_hook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lessons_hook)
 
 METADATA = {
     "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
@@ -412,21 +410,11 @@ def _cell(kind, text, metadata=None):
     return cell
 
 
-def _explorables_hook():
-    """docs/hooks/explorables.py, which reads the fence (MkDocs loads hooks by path, not as a
-    package, so it is loaded the same way here)."""
-    path = Path(__file__).with_name("explorables.py")
-    spec = importlib.util.spec_from_file_location("nndl_hooks_explorables", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _explorable(fence):
     """(the Explorable, its values) named by an ```explorable fence."""
     from nndl import explorables
 
-    name, texts = _explorables_hook().parse(fence)
+    name, texts = explorable_fence.parse(fence)
     explorable = explorables.get(name)
     return explorable, explorable.parse(texts)
 
@@ -517,7 +505,8 @@ def on_config(config):
 def on_files(files, config):
     version = project_version(_root(config))
     for file in list(files.documentation_pages()):
-        source = lessons_hook.render(file.content_string)
+        # The checked figures of the prose ({{93.8 %: accuracy}}) are written as the page shows them.
+        source = lessons.render(file.content_string)
         title = title_of(source, posixpath.basename(file.src_uri))
         book = notebook(source, title, config.site_name, file.src_uri, config.site_url,
                         version, repository_url())

@@ -1,4 +1,4 @@
-"""Build hook for the lessons' pages: checked figures in the prose, and the page's width for code.
+"""Site build, the lessons' pages: checked figures in the prose, and the page's width for code.
 
 Checked figures. A number the prose states about a result (an accuracy, a cost, a count) is
 written with the expression that produces it, in the page's own cells:
