@@ -96,7 +96,7 @@ lint-workflows: $(NODE_MODULES)
 
 $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt \
 		scripts/build_runtime.py scripts/pyodide-pytest.mjs scripts/startup-modules.mjs \
-		docs/javascripts/cell_runner.py | $(STAMP)
+		py_src/nndl_site/cell_runner.py | $(STAMP)
 	$(PY) scripts/build_runtime.py --output $(RUNTIME) --cache .cache
 
 runtime: $(RUNTIME_MANIFEST)
@@ -146,10 +146,11 @@ SITE_PORT := 8000
 
 # The cells' ES modules bundled with CodeMirror: cells.js for the pages, boot.js (which starts the
 # Python worker from the <head> of a page with cells), worker.js for the Python worker
-# (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
-# the worker checks every runtime file against the sha256 recorded when the runtime was built), and
+# (py_src/nndl_site/cell_runner.py is bundled into it as text, and the runtime's manifest as
+# data, so that the worker checks every runtime file against the sha256 recorded when the runtime
+# was built), and
 # the matrix-product kernel as bytes.
-$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM)
+$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) py_src/nndl_site/cell_runner.py $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM)
 	rm -rf $(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/cells.js docs/javascripts/worker.js \
 	  docs/javascripts/boot.js docs/javascripts/maths.js \

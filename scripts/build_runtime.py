@@ -517,7 +517,7 @@ def check_startup_bytecode(staging: Path) -> None:
     the worker writes into Python's file system itself."""
     done = subprocess.run(
         ["node", str(ROOT / "scripts" / "startup-modules.mjs"), "--runtime", str(staging),
-         "--runner", str(ROOT / "docs" / "javascripts" / "cell_runner.py")],
+         "--runner", str(ROOT / "py_src" / "nndl_site" / "cell_runner.py")],
         capture_output=True, text=True,
     )
     if done.returncode != 0:

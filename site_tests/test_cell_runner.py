@@ -1,4 +1,4 @@
-"""The cells' Python side (docs/javascripts/cell_runner.py) on CPython, without a browser.
+"""The cells' Python side (py_src/nndl_site/cell_runner.py) on CPython, without a browser.
 
 The worker bundles this very file and runs it in Pyodide; here it runs with a fake ``emit`` that
 records the messages it would post to the page.
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from nndl import display as nndl_display
 
-RUNNER = Path(__file__).resolve().parent.parent / "docs" / "javascripts" / "cell_runner.py"
+RUNNER = Path(__file__).resolve().parent.parent / "py_src" / "nndl_site" / "cell_runner.py"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@
 // the order they arrive. The Python side of running a cell lives in cell_runner.py.
 
 import { check, message } from "./protocol.js";
-import RUNNER_SOURCE from "./cell_runner.py";
+import RUNNER_SOURCE from "../../py_src/nndl_site/cell_runner.py";
 // build/runtime/runtime-manifest.json, bundled in (the Makefile aliases this name to it): the
 // sha256 of every runtime file, written when the runtime was built and checked against the
 // official lock. The worker refuses any file whose bytes differ.
