@@ -44,7 +44,9 @@ import numpy as np
 import pytest
 from nndl import display as nndl_display
 from nndl import exercises
+from nndl_site import fences
 from nndl_site import lessons as lessons_hook  # the checked figures; only the standard library
+from nndl_site.pages import NEVER_DELIBERATE, Block, pages, read_page
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 if not DOCS.is_dir():  # a run that forgot the lessons fails instead of passing without them
@@ -55,85 +57,8 @@ if not DOCS.is_dir():  # a run that forgot the lessons fails instead of passing 
     )
 
 
-PAGES = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
+PAGES = pages(DOCS)
 LESSONS = [page for page in PAGES if page.startswith("lessons/")]
-
-# Exceptions that are never deliberate, even in a ```pycell manual cell.
-NEVER_DELIBERATE = (NameError, SyntaxError, ImportError, AttributeError, OSError)
-
-
-# ---- Reading the cells out of a page ----
-
-
-@dataclass
-class Block:
-    kind: str  # "cell" (a ```pycell) or "solution" (a ```python inside a Solution admonition)
-    code: str
-    line: int  # 1-based line of the opening fence in the Markdown
-    options: tuple = ()
-
-
-@dataclass
-class Page:
-    cells: list  # [Block] of kind "cell", in order
-    solutions: dict  # index in cells → Block of kind "solution"
-
-
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
-SOLUTION_TITLE = re.compile(r"^(?P<indent>[ \t]*)(\?\?\?\+?|!!!)[ \t]+\w+[ \t]+\"Solution[^\"]*\"")
-
-
-def read_blocks(markdown):
-    """The pycells and solution blocks of a Markdown text, in order (other fences are skipped)."""
-    blocks = []
-    lines = markdown.splitlines()
-    solution_indent = None  # set after a Solution admonition's title, until its code block
-    i = 0
-    while i < len(lines):
-        title = SOLUTION_TITLE.match(lines[i])
-        if title:
-            solution_indent = len(title["indent"])
-            i += 1
-            continue
-        opening = FENCE.match(lines[i])
-        if not opening:
-            if lines[i].strip() and solution_indent is not None:
-                if len(lines[i]) - len(lines[i].lstrip()) <= solution_indent:
-                    solution_indent = None  # the admonition ended without a code block
-            i += 1
-            continue
-        indent, fence = opening["indent"], opening["fence"]
-        words = opening["info"].split()
-        language = words[0] if words else ""
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        body, j = [], i + 1
-        while j < len(lines) and not closing.match(lines[j]):
-            line = lines[j]
-            body.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
-            j += 1
-        code = "\n".join(body) + "\n"
-        if language == "pycell":
-            blocks.append(Block("cell", code, i + 1, tuple(words[1:])))
-        elif language == "python" and solution_indent is not None and len(indent) > solution_indent:
-            blocks.append(Block("solution", code, i + 1))
-            solution_indent = None
-        i = j + 1
-    return blocks
-
-
-def read_page(markdown, name="page"):
-    cells, solutions = [], {}
-    for block in read_blocks(markdown):
-        if block.kind == "cell":
-            cells.append(block)
-            continue
-        assert cells, f"{name}, line {block.line}: a Solution comes before any pycell"
-        index = len(cells) - 1
-        assert index not in solutions, (
-            f"{name}, line {block.line}: the pycell at line {cells[index].line} has two Solutions"
-        )
-        solutions[index] = block
-    return Page(cells, solutions)
 
 
 # ---- Running them as the browser does ----
@@ -677,7 +602,7 @@ def test_lesson_prose_states_no_fixed_time(page):
     text = (DOCS / page).read_text(encoding="utf-8")
     found = [
         f"{page}:{number}: {line.strip()!r}"
-        for number, line in lessons_hook.prose_lines(text)
+        for number, line in fences.prose_lines(text)
         if FIXED_TIME.search(line)
     ]
     assert not found, "fixed times in the prose (say it relatively):\n" + "\n".join(found)
@@ -740,7 +665,7 @@ def test_no_malformed_checked_figure_reaches_the_page(page):
     its braces on the page."""
     rendered = lessons_hook.render((DOCS / page).read_text(encoding="utf-8"))
     opening = re.compile(r"\{\{[^{}\n]{0,40}?:")  # "{{93.8 %:" (TeX has {{ too, never "{{…:")
-    left = [f"{page}:{n}: {line.strip()!r}" for n, line in lessons_hook.prose_lines(rendered)
+    left = [f"{page}:{n}: {line.strip()!r}" for n, line in fences.prose_lines(rendered)
             if opening.search(line)]
     assert not left, "\n".join(left)
 

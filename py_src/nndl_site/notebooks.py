@@ -48,7 +48,7 @@ from markdown.extensions.toc import slugify
 from mkdocs.structure.files import File
 
 from nndl_site import explorables as explorable_fence
-from nndl_site import lessons
+from nndl_site import fences, lessons
 
 log = logging.getLogger("mkdocs.plugins.nndl.notebooks")
 
@@ -61,7 +61,6 @@ DIST = "dist"
 RUNTIME = "build/runtime"
 #: Cells that may raise on purpose: JupyterLab's, nbclient's and Colab's convention.
 RAISES = "raises-exception"
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$")
 SECTION = re.compile(r"^##[ \t]+(?P<heading>.+?)[ \t#]*$")
 BUTTON = "[Download as notebook]({url}){{ .md-button download=\"{name}\" }}"
@@ -120,26 +119,17 @@ def split(markdown):
         prose.clear()
 
     lines = markdown.splitlines()
-    i = 0
-    while i < len(lines):
-        opening = FENCE.match(lines[i])
-        if not opening:
-            prose.append(lines[i])
-            i += 1
-            continue
-        fence = opening["fence"]
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        j = i + 1
-        while j < len(lines) and not closing.match(lines[j]):
-            j += 1
-        words = opening["info"].split()
-        if not opening["indent"] and words and words[0] in (FENCE_NAME, EXPLORABLE):
+    position = 0
+    for block in fences.blocks(lines):
+        prose.extend(lines[position : block.start])
+        position = block.end + 1
+        if not block.indent and block.language in (FENCE_NAME, EXPLORABLE):
             flush()
-            kind = "code" if words[0] == FENCE_NAME else "explorable"
-            parts.append(Part(kind, "\n".join(lines[i + 1 : j]) + "\n", tuple(words[1:])))
+            kind = "code" if block.language == FENCE_NAME else "explorable"
+            parts.append(Part(kind, block.code(lines), block.options))
         else:
-            prose.extend(lines[i : j + 1])
-        i = j + 1
+            prose.extend(lines[block.start : position])
+    prose.extend(lines[position:])
     flush()
     return parts
 
@@ -226,29 +216,14 @@ def absolute_links(text, src_uri, site_url):
 
 def _outside_code(text, change):
     """Apply change() to the text outside fenced code blocks."""
-    out, prose = [], []
+    out = []
     lines = text.splitlines(keepends=True)
-    i = 0
-
-    def flush():
-        out.append(change("".join(prose)))
-        prose.clear()
-
-    while i < len(lines):
-        opening = FENCE.match(lines[i].rstrip("\n"))
-        if not opening:
-            prose.append(lines[i])
-            i += 1
-            continue
-        flush()
-        fence = opening["fence"]
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        j = i + 1
-        while j < len(lines) and not closing.match(lines[j].rstrip("\n")):
-            j += 1
-        out.extend(lines[i : j + 1])
-        i = j + 1
-    flush()
+    position = 0
+    for block in fences.blocks(lines):
+        out.append(change("".join(lines[position : block.start])))
+        position = block.end + 1
+        out.extend(lines[block.start : position])
+    out.append(change("".join(lines[position:])))
     return "".join(out)
 
 
@@ -315,18 +290,14 @@ def sections(parts):
             groups[-1].append(part)
             continue
         chunk = []
-        in_fence = None
-        for line in part.text.splitlines():
-            opening = FENCE.match(line)
-            if in_fence is None and opening:
-                in_fence = opening["fence"][0]
-            elif in_fence is not None and re.match(rf"^[ \t]*{re.escape(in_fence)}{{3,}}[ \t]*$", line):
-                in_fence = None
-            if in_fence is None and SECTION.match(line) and "".join(chunk).strip():
+        prose = {number - 1 for number, _ in fences.prose_lines(part.text)}
+        for n, line in enumerate(part.text.splitlines()):
+            heading = n in prose and SECTION.match(line)
+            if heading and "".join(chunk).strip():
                 groups[-1].append(Part("markdown", "\n".join(chunk).strip("\n") + "\n"))
                 groups.append([])
                 chunk = []
-            elif in_fence is None and SECTION.match(line) and groups[-1]:
+            elif heading and groups[-1]:
                 groups.append([])
             chunk.append(line)
         if "\n".join(chunk).strip():
