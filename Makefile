@@ -101,13 +101,13 @@ $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt 
 
 runtime: $(RUNTIME_MANIFEST)
 
-# The matrix-product kernel of nndl.matmul in the browser: docs/javascripts/gemm.wat compiled by
+# The matrix-product kernel of nndl.matmul in the browser: wasm/gemm.wat compiled by
 # wabt (from npm), the same bytes for the same text. It is bundled into the site's worker.js (see
 # below); make test-pyodide installs it in Python's file system the same way the worker does.
 GEMM_WASM := build/wasm/gemm.wasm
 
-$(GEMM_WASM): docs/javascripts/gemm.wat scripts/build_gemm.mjs $(NODE_MODULES)
-	node scripts/build_gemm.mjs --source docs/javascripts/gemm.wat --output $@
+$(GEMM_WASM): wasm/gemm.wat wasm/build_gemm.mjs $(NODE_MODULES)
+	node wasm/build_gemm.mjs --source wasm/gemm.wat --output $@
 
 # pytest and its pure dependencies for Pyodide, pinned with hashes; never installed on the host.
 $(PYODIDE_TEST_WHEELS)/.downloaded: requirements/pyodide-tests.txt | $(STAMP)

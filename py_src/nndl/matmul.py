@@ -13,7 +13,7 @@ without BLAS: its ``@`` is the textbook triple loop, about 30 times slower than 
 on the course's shapes. So in the browser, :func:`matmul` takes one of two other routes.
 
 * ``"simd"``, for float64: a small matrix-product kernel written for this course directly in
-  WebAssembly (``docs/javascripts/gemm.wat``), using the browser's 128-bit vector instructions:
+  WebAssembly (``wasm/gemm.wat``), using the browser's 128-bit vector instructions:
   two float64 multiply-adds per instruction, a 4 × 4 block of the result held in registers while
   the sum over ``k`` runs, the operands copied block by block into the order the kernel reads
   them. It computes C = A B for any memory order of A and B; a matrix times a vector (logistic
@@ -46,7 +46,7 @@ __all__ = ["matmul", "backend"]
 #: Where Pyodide installs the shared library of its ``openblas`` package.
 OPENBLAS_PATH = "/usr/lib/libopenblas.so"
 
-#: Where the site's Python worker puts the WebAssembly kernel (docs/javascripts/gemm.wat).
+#: Where the site's Python worker puts the WebAssembly kernel (wasm/gemm.wat).
 GEMM_PATH = "/usr/lib/nndl-gemm.wasm"
 
 #: Products smaller than this many multiply-adds stay with NumPy: calling out costs more.
