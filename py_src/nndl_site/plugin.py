@@ -12,7 +12,17 @@ lists it after ``search``). It does nothing itself: each event calls the modules
 
 from mkdocs.plugins import BasePlugin
 
-from nndl_site import accessibility, cells, exercises, explorables, lessons, maths, notebooks, offline, security
+from nndl_site import (
+    accessibility,
+    cells,
+    exercises,
+    explorables,
+    lessons,
+    maths,
+    notebooks,
+    offline,
+    security,
+)
 
 
 class Plugin(BasePlugin):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from nndl_site import notebook_prose
 from nndl_site import notebooks as hook
 from nndl_site.pages import pages
 
@@ -99,7 +100,7 @@ def test_solutions_fold_and_notes_become_quotes():
         'Before.\n\n??? success "Solution"\n\n    ```python\n    x = 2\n    ```\n    Because.\n\n'
         'After.\n\n!!! note "On $x$"\n    A note\n    on two lines.\n\n???+ tip\n    Open.\n'
     )
-    assert hook.fold_admonitions(text) == (
+    assert notebook_prose.fold_admonitions(text) == (
         "Before.\n\n<details><summary>Solution</summary>\n\n```python\nx = 2\n```\nBecause.\n\n"
         "</details>\n\nAfter.\n\n> **On $x$**\n>\n> A note\n> on two lines.\n\n"
         "<details open><summary>Tip</summary>\n\nOpen.\n\n</details>\n"
@@ -114,7 +115,7 @@ def test_links_and_images_point_to_the_published_site():
         "$$\nW^{[1](x)}\n$$\n[`code`](05-vectorization.md)\n"
         "```markdown\n[kept](inside-a-fence.md)\n```\n"
     )
-    out = hook.absolute_links(text, "lessons/03-computation-graph.md", SITE_URL)
+    out = notebook_prose.absolute_links(text, "lessons/03-computation-graph.md", SITE_URL)
     assert "![A graph](https://example.org/nndl/lessons/img/03-graph.svg)" in out
     assert "[lesson 2](https://example.org/nndl/lessons/02-logistic-regression/)" in out
     assert "[home](https://example.org/nndl/)" in out
@@ -143,8 +144,8 @@ def test_a_section_that_needs_the_browser_is_replaced_by_a_link_to_it():
 
 def test_every_phrase_rule_still_matches_a_page():
     texts = [(DOCS / name).read_text(encoding="utf-8") for name in PAGES]
-    for pattern, _ in hook.PHRASES:
-        assert any(hook.phrase(pattern).search(text) for text in texts), f"no page says {pattern!r} any more"
+    for pattern, _ in notebook_prose.PHRASES:
+        assert any(notebook_prose.phrase(pattern).search(text) for text in texts), f"no page says {pattern!r} any more"
 
 
 def test_an_explorable_becomes_a_code_cell_that_draws_it_with_the_engine():
@@ -208,7 +209,7 @@ def test_every_page_with_cells_converts(name):
     for browser_only in ("press **", "Press **", "nndl-dashboard", "dashboard.session()", "\n??? ",
                          "\n!!! ", ".md)", ".md#", "](img/", "in your browser"):
         assert browser_only not in prose, (name, browser_only)
-    assert not [span for span in hook.PROTECTED.findall(prose) if "](http" in span], name  # maths intact
+    assert not [span for span in notebook_prose.PROTECTED.findall(prose) if "](http" in span], name  # maths intact
     if name.startswith("lessons/"):
         assert any("nndl" in source for source in code)
 
