@@ -1,6 +1,12 @@
-"""The course's site, built from the lessons: the MkDocs plugin and what it renders.
+"""The course's site, built from the lessons: the MkDocs plugin, what it renders, and the cells'
+runner that the browser's worker runs.
 
-One module per concern; :mod:`nndl_site.plugin` only calls them on MkDocs' events:
+- :mod:`~nndl_site.fences`       the fenced blocks of the lessons' Markdown, read one way
+- :mod:`~nndl_site.pages`        a page's cells and solutions, as the lesson tests read them
+- :mod:`~nndl_site.cell_runner`  runs the cells in the page's worker (bundled by esbuild into
+  worker.js as text); the lesson tests run the cells through it too
+
+The modules of the build; :mod:`nndl_site.plugin` only calls them on MkDocs' events:
 
 - :mod:`~nndl_site.lessons`      checked figures of the prose (``{{93.8 %: accuracy}}``)
 - :mod:`~nndl_site.cells`        the ```pycell fence, and the browser code and runtime copied in
@@ -12,6 +18,7 @@ One module per concern; :mod:`nndl_site.plugin` only calls them on MkDocs' event
 - :mod:`~nndl_site.maths`        the maths drawn by KaTeX at build time
 - :mod:`~nndl_site.offline`      the service worker and its manifest
 
-This package is built with the site and is not part of the engine's wheel (``nndl``): the
-notebooks install the engine without MkDocs.
+This package is installed with the engine by ``make venv`` but is not part of the engine's wheel
+(``nndl``): the notebooks install the engine without MkDocs. fences, pages and cell_runner need
+only the standard library and nndl, so that the lesson tests also run inside Pyodide.
 """
