@@ -28,6 +28,8 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 from pymdownx.superfences import SuperFencesException
 
+from nndl_site import fences
+
 log = logging.getLogger("mkdocs.plugins.nndl.cells")
 
 FENCE = "pycell"
@@ -50,10 +52,7 @@ def on_config(config):
     extensions = config.markdown_extensions
     if "pymdownx.superfences" not in extensions:
         extensions.append("pymdownx.superfences")
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
-    fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
-    fences.append({"name": FENCE, "class": "nndl-cell", "validator": validate, "format": render})
+    fences.register(config, {"name": FENCE, "class": "nndl-cell", "validator": validate, "format": render})
     return config
 
 

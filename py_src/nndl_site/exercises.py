@@ -45,6 +45,8 @@ import markdown
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
+from nndl_site import fences
+
 FENCE = "quiz"
 QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -171,10 +173,7 @@ def render_quiz(source, language, class_name, options, md, **kwargs):
 
 
 def on_config(config):
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
-    fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
-    fences.append({"name": FENCE, "class": "nndl-quiz", "format": render_quiz})
+    fences.register(config, {"name": FENCE, "class": "nndl-quiz", "format": render_quiz})
     return config
 
 

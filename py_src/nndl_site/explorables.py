@@ -28,6 +28,8 @@ from html import escape
 
 from pymdownx.superfences import SuperFencesException
 
+from nndl_site import fences
+
 FENCE = "explorable"
 
 
@@ -46,10 +48,7 @@ def parse(source):
 
 
 def on_config(config):
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
-    fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
-    fences.append({"name": FENCE, "class": "nndl-explorable", "format": render})
+    fences.register(config, {"name": FENCE, "class": "nndl-explorable", "format": render})
     return config
 
 

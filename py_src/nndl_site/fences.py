@@ -47,6 +47,15 @@ class Block:
         return "".join(line.rstrip("\n") + "\n" for line in body) if body else "\n"
 
 
+def register(config, fence):
+    """Add ``fence`` (a custom fence of pymdownx.superfences: its name, class and functions) to the
+    MkDocs ``config``, in place of any fence of the same name, so that registering twice keeps one."""
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    custom = superfences.setdefault("custom_fences", [])
+    custom[:] = [known for known in custom if known.get("name") != fence["name"]]
+    custom.append(fence)
+
+
 def blocks(lines):
     """Each fenced block of ``lines`` (with or without their line ends), in order."""
     i = 0
