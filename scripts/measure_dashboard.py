@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "site_tests"))
-sys.path.insert(0, str(ROOT / "py_src"))
+sys.path.insert(0, str(ROOT / "site_tests"))  # conftest.py: the browser tests' Chromium and server
 
-from nndl import data  # noqa: E402
+from nndl import data  # noqa: E402  (installed in .venv by make venv)
 from nndl.dashboard import MODELS, Run  # noqa: E402
 
 LESSON = "lessons/13-training-on-images/"

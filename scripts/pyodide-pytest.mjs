@@ -2,6 +2,7 @@
 //
 //   node scripts/pyodide-pytest.mjs --runtime build/runtime --wheels .cache/pyodide-tests \
 //        [--gemm build/wasm/gemm.wasm] [--project .] [--include docs ...] \
+//        [--package py_src/nndl_site ...] \
 //        [--junit build/test-results/pyodide.xml] TESTS_DIR [-- PYTEST_ARGS...]
 //   node scripts/pyodide-pytest.mjs --runtime build/runtime --import-only
 //
@@ -14,7 +15,9 @@
 //                       nndl.matmul takes for float64: the kernel if given, else OpenBLAS
 //   4. loadTestWheels   pytest and its pure dependencies, from the hash-checked download folder
 //   5. copyProject      TESTS_DIR, pyproject.toml (pytest's settings) and the --include folders of
-//                       the project (the lessons, whose cells tests/ runs) into Pyodide's file system
+//                       the project (the lessons, whose cells tests/ runs) into Pyodide's file system;
+//                       each --package (a pure-Python package of the project that the tests import,
+//                       such as the cells' runner in nndl_site) into its site-packages, as installed
 //   6. runPytest        pytest.main with sys-level capture (fd capture does not work there)
 // With --import-only it stops after stage 3: the runtime build's smoke test.
 // The exit code is pytest's (0 when every test passed), or 1 when a stage fails.
@@ -113,12 +116,16 @@ async function copyTree(pyodide, hostDir, pyodideDir) {
 
 /** Lay out the project as the tests expect it: pyproject.toml (pytest's settings), tests/ and the
  *  included project folders beside it. */
-async function copyProject(pyodide, projectDir, testsDir, includedDirs) {
+async function copyProject(pyodide, projectDir, testsDir, includedDirs, packageDirs) {
   pyodide.FS.mkdirTree(PROJECT_IN_PYODIDE);
   pyodide.FS.writeFile(`${PROJECT_IN_PYODIDE}/pyproject.toml`, await readFile(path.join(projectDir, "pyproject.toml")));
   await copyTree(pyodide, testsDir, `${PROJECT_IN_PYODIDE}/tests`);
   for (const name of includedDirs) {
     await copyTree(pyodide, path.join(projectDir, name), `${PROJECT_IN_PYODIDE}/${name}`);
+  }
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  for (const name of packageDirs) {
+    await copyTree(pyodide, path.join(projectDir, name), `${sitePackages}/${path.basename(name)}`);
   }
 }
 
@@ -143,6 +150,7 @@ async function main() {
       gemm: { type: "string" },
       project: { type: "string", default: "." },
       include: { type: "string", multiple: true, default: [] },
+      package: { type: "string", multiple: true, default: [] },
       junit: { type: "string" },
       "import-only": { type: "boolean", default: false },
     },
@@ -163,8 +171,9 @@ async function main() {
 
   if (values.junit) await rm(values.junit, { force: true });
   const wheels = await loadTestWheels(pyodide, values.wheels);
-  await copyProject(pyodide, values.project, testsDir, values.include);
-  console.log(`pytest in pyodide: ${wheels.join(", ")}; ${[testsDir, ...values.include].join(", ")} copied`);
+  await copyProject(pyodide, values.project, testsDir, values.include, values.package);
+  const copied = [testsDir, ...values.include, ...values.package];
+  console.log(`pytest in pyodide: ${wheels.join(", ")}; ${copied.join(", ")} copied`);
 
   start = performance.now();
   const exitCode = runPytest(pyodide, pytestArgs);

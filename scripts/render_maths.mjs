@@ -1,4 +1,4 @@
-// Render TeX to HTML with KaTeX, for docs/hooks/maths.py, which draws the site's maths at build
+// Render TeX to HTML with KaTeX, for nndl_site/maths.py, which draws the site's maths at build
 // time so that the pages arrive with it already laid out.
 //
 //   echo '[{"tex": "a^2", "display": false}]' | node scripts/render_maths.mjs

@@ -4,7 +4,7 @@
 // NumPy), the cells' runner is imported and one cell is run. scripts/build_runtime.py ships a
 // fully compiled distribution and checks with this that start-up compiles nothing from source.
 //
-//   node scripts/startup-modules.mjs --runtime DIR --runner docs/javascripts/cell_runner.py
+//   node scripts/startup-modules.mjs --runtime DIR --runner py_src/nndl_site/cell_runner.py
 //
 // Output: {"modules": {name: "bytecode" | "source" | "built-in"}, "stdlib": [name]}: built-in
 // means compiled into the interpreter or frozen in it; "stdlib" names the modules read from the

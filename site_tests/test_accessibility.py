@@ -33,10 +33,9 @@ from conftest import (
 )
 from playwright.sync_api import expect
 from test_every_page import PAGES as CELL_PAGES
-from test_every_page import harness, seed_progress, url_of, wait_for_python_on
+# ALL_PAGES: every page of the site, with or without cells (PAGES has those with cells).
+from test_every_page import ALL_PAGES, DOCS, seed_progress, url_of, wait_for_python_on
 
-#: Every page of the site, with or without cells (test_every_page.PAGES has those with cells).
-ALL_PAGES = harness.PAGES
 PHONE = {"width": 375, "height": 812}
 PHONE_SCREENSHOTS = SCREENSHOTS / "375"
 #: The controls of the site's own, on any page: the focus must reach each and show on it.
@@ -53,7 +52,7 @@ OUR_CONTROLS = ", ".join([
 
 EXPLORABLES = {}  # explorable → the page it is on
 for _name in ALL_PAGES:
-    for _explorable in re.findall(r"```explorable\s*\n\s*(\S+)", (harness.DOCS / _name).read_text()):
+    for _explorable in re.findall(r"```explorable\s*\n\s*(\S+)", (DOCS / _name).read_text()):
         EXPLORABLES[_explorable] = _name
 
 

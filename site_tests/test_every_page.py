@@ -5,7 +5,7 @@ For each page and engine (one test each, in a fresh browser profile: its own cac
 
 - each cell's Run button is pressed in turn (the first one while Python starts), waiting for the
   cell to end. Every cell must end "done", except that a cell marked ```pycell manual may end in
-  an error the lessons' harness (tests/test_lessons.py) counts as deliberate; the page must
+  an error the lesson tests count as deliberate (nndl_site/pages.py); the page must
   report no uncaught error;
 - the outputs the lessons promise are there (EXPECTED_OUTPUTS); every exercise's check, run on
   the starter code, shows a "not yet" verdict, and the reader's progress counts no exercise of
@@ -25,8 +25,6 @@ of the session, with each page's slowest cell. Then the progress of the home pag
 navigation, a reload and a reset, and screenshots of the map are taken.
 """
 
-import builtins
-import importlib.util
 import json
 import posixpath
 import re
@@ -37,16 +35,22 @@ from conftest import ROOT, SCREENSHOTS, SESSION_REPORT, Cells, check_with_axe
 from playwright.sync_api import expect
 from reader import PYTHON_TIMEOUT
 
-# The lessons' harness: which pages have cells, which are manual, which errors are deliberate.
-spec = importlib.util.spec_from_file_location("lessons_harness", ROOT / "tests" / "test_lessons.py")
-harness = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(harness)
-# The notebooks' hook: which pages have no notebook, which cells only the page can run.
-spec = importlib.util.spec_from_file_location("notebooks_hook", ROOT / "docs" / "hooks" / "notebooks.py")
-notebooks_hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(notebooks_hook)
+# The notebooks: which pages have no notebook, which cells only the page can run.
+from nndl_site import notebooks as notebooks_hook
+# The lessons' pages as the lesson tests read them: which have cells, which cells are manual, which
+# errors are deliberate.
+from nndl_site import pages as harness
 
-PAGES = [page for page in harness.PAGES if harness.load(page).cells]
+
+DOCS = ROOT / "docs"
+
+
+def load(page):
+    return harness.read_page((DOCS / page).read_text(encoding="utf-8"), page)
+
+
+ALL_PAGES = harness.pages(DOCS)
+PAGES = [page for page in ALL_PAGES if load(page).cells]
 LESSONS = [page for page in PAGES if page.startswith("lessons/")]
 TIMES_FILE = ROOT / "build" / "lesson-times.json"
 #: How long one cell may run, in seconds. WebAssembly is several times slower than CPython; a
@@ -76,14 +80,6 @@ def url_of(page):
 def page_key(page):
     """The key progress.js and cells.js give the page: its path from the site root."""
     return "/" + url_of(page)
-
-
-def deliberate(ename):
-    """Whether a manual cell may raise this exception on purpose, by the rule of the lessons'
-    harness: anything but NEVER_DELIBERATE (NameError, SyntaxError, ImportError…) and their
-    subclasses. The browser reports the exception by name."""
-    cls = getattr(builtins, ename, None)
-    return not (isinstance(cls, type) and issubclass(cls, harness.NEVER_DELIBERATE))
 
 
 # ---- What the lessons promise their cells show --------------------------------------------
@@ -172,7 +168,7 @@ def report_times():
 
 
 def notebook_name(page):
-    """As docs/hooks/notebooks.py names it: lessons/03-x.md → lessons-03-x.ipynb."""
+    """As nndl_site/notebooks.py names it: lessons/03-x.md → lessons-03-x.ipynb."""
     return posixpath.splitext(page)[0].replace("/", "-") + ".ipynb"
 
 
@@ -247,7 +243,7 @@ def test_the_page_downloads_as_its_notebook_of_its_cells(name, open_page, page):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", PAGES)
 def test_every_cell_of_the_page_runs_with_the_outputs_the_lesson_promises(name, reader):
-    parsed = harness.load(name)
+    parsed = load(name)
     engine = reader.engine
     opened = time.monotonic()
     reader.open(url_of(name))
@@ -276,7 +272,7 @@ def test_every_cell_of_the_page_runs_with_the_outputs_the_lesson_promises(name, 
         where = f"{engine}, {name}: cell {number} (```pycell at line {parsed.cells[number - 1].line})"
         assert raised, f"{where} ended with {status!r}:\n{reader.text(number)}"
         assert manual[number - 1], f"{where} raised {status}:\n{reader.text(number)}"
-        assert deliberate(status), (
+        assert harness.deliberate(status), (
             f"{where} is manual, but {status} is never deliberate:\n{reader.text(number)}"
         )
     run_all_seconds[engine, name] = time.monotonic() - started
@@ -329,8 +325,8 @@ def wait_for_map(page):
 
 
 def course_ids(name):
-    """(exercise ids, quiz question ids) a page declares, in order (docs/hooks/exercises.py)."""
-    text = (harness.DOCS / name).read_text(encoding="utf-8")
+    """(exercise ids, quiz question ids) a page declares, in order (nndl_site/exercises.py)."""
+    text = (DOCS / name).read_text(encoding="utf-8")
     exercises = re.findall(r'^```pycell check="([^"]+)"', text, re.M)
     questions = re.findall(r"^\? ([a-z0-9-]+)$", text, re.M)
     return exercises, questions

@@ -1,5 +1,5 @@
 """Offline use: the service worker (docs/javascripts/sw.js, written to site/sw.js by
-docs/hooks/offline.py) and the "Make available offline" control of docs/javascripts/offline.js.
+nndl_site/offline.py) and the "Make available offline" control of docs/javascripts/offline.js.
 
 - One ordinary visit keeps the pages visited and the runtime: with the network gone, they open
   again and their cells run; a page never visited shows the offline page.
@@ -11,7 +11,6 @@ docs/hooks/offline.py) and the "Make available offline" control of docs/javascri
   survives, and the new version works offline.
 """
 
-import importlib.util
 import re
 import shutil
 import time
@@ -20,9 +19,8 @@ import pytest
 from conftest import PYTHON_TIMEOUT_MS, ROOT, SITE, Cells, SiteServer
 from playwright.sync_api import expect
 
-spec = importlib.util.spec_from_file_location("offline_hook", ROOT / "docs" / "hooks" / "offline.py")
-hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hook)
+from nndl_site import offline as hook
+
 
 MANIFEST = hook.manifest(SITE)
 LESSON = "lessons/01-images-as-vectors/"  # visited in the first test

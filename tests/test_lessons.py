@@ -1,12 +1,15 @@
-"""Every page's runnable cells, run on CPython the way the reader's browser runs them.
+"""Every page's runnable cells, run by the cells' runner of the reader's browser
+(nndl_site/cell_runner.py, the very module the page's worker runs in Pyodide), on CPython and
+inside Pyodide.
 
 For each page ``docs/**/*.md`` (one test per page):
 
-1. the ```` ```pycell ```` blocks are taken in order and run in ONE fresh namespace, like a
-   notebook: each cell is executed, and if its last statement is an expression, that expression
-   is evaluated and its value rendered as the page would (through :func:`nndl.display.mime_bundle`);
-   stdout is captured; ``display(...)`` calls are recorded. A cell that raises fails the test
-   with the page, the cell's number, its first line in the Markdown and the traceback. A cell
+1. the ```` ```pycell ```` blocks (read by nndl_site/pages.py) are taken in order and run in
+   ONE fresh page visit of the runner, like a notebook: each cell is executed, and if its last
+   statement is an expression, that expression is evaluated and its value rendered as the page
+   would (through :func:`nndl.display.mime_bundle`); what it prints is what the runner posts to
+   the page; ``display(...)`` calls are recorded. A cell that raises fails the test with the
+   page, the cell's number, its first line in the Markdown and the runner's traceback. A cell
    marked ```` ```pycell manual ```` may raise on purpose (a deliberate error); the error is
    recorded for the page's own checks.
 2. exercises: a ``??? success "Solution"`` admonition holding a ```` ```python ```` block gives
@@ -16,7 +19,7 @@ For each page ``docs/**/*.md`` (one test per page):
    manual cells, which no later cell may need), and every check must pass.
 3. some pages have extra checks of their key results (:data:`PAGE_CHECKS`).
 4. every figure the prose states about a result is a checked figure, ``{{93.8 %: accuracy}}``
-   (docs/hooks/lessons.py renders it as ``93.8 %``): its expression is evaluated in the page's
+   (nndl_site/lessons.py renders it as ``93.8 %``): its expression is evaluated in the page's
    namespace after the run, and must give the number written. Trainings that a cell stops on a
    time budget are first finished (:data:`COMPLETE`), so a slow machine checks the same figures.
    Times are never written as fixed figures in the prose: they depend on the reader's computer,
@@ -27,25 +30,25 @@ a summary, links to its neighbours), its SVG diagrams exist and are accessible, 
 repeats one of the mistakes that circulate in notes on this course (syllabus, last section).
 """
 
-import ast
-import builtins
 import contextlib
-import io
-import linecache
+import itertools
+import json
 import math
 import re
 import sys
-import traceback
+import time
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import importlib.util
 
 import numpy as np
 import pytest
 from nndl import display as nndl_display
 from nndl import exercises
+from nndl_site import cell_runner, fences
+from nndl_site import lessons as lessons_hook  # the checked figures; only the standard library
+from nndl_site.pages import Block, deliberate, pages, read_page
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 if not DOCS.is_dir():  # a run that forgot the lessons fails instead of passing without them
@@ -55,93 +58,21 @@ if not DOCS.is_dir():  # a run that forgot the lessons fails instead of passing 
         pytrace=False,
     )
 
-# The build hook that renders the checked figures; only the standard library, no MkDocs.
-_spec = importlib.util.spec_from_file_location("lessons_hook", DOCS / "hooks" / "lessons.py")
-lessons_hook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lessons_hook)
 
-PAGES = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
+PAGES = pages(DOCS)
 LESSONS = [page for page in PAGES if page.startswith("lessons/")]
-
-# Exceptions that are never deliberate, even in a ```pycell manual cell.
-NEVER_DELIBERATE = (NameError, SyntaxError, ImportError, AttributeError, OSError)
-
-
-# ---- Reading the cells out of a page ----
-
-
-@dataclass
-class Block:
-    kind: str  # "cell" (a ```pycell) or "solution" (a ```python inside a Solution admonition)
-    code: str
-    line: int  # 1-based line of the opening fence in the Markdown
-    options: tuple = ()
-
-
-@dataclass
-class Page:
-    cells: list  # [Block] of kind "cell", in order
-    solutions: dict  # index in cells → Block of kind "solution"
-
-
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
-SOLUTION_TITLE = re.compile(r"^(?P<indent>[ \t]*)(\?\?\?\+?|!!!)[ \t]+\w+[ \t]+\"Solution[^\"]*\"")
-
-
-def read_blocks(markdown):
-    """The pycells and solution blocks of a Markdown text, in order (other fences are skipped)."""
-    blocks = []
-    lines = markdown.splitlines()
-    solution_indent = None  # set after a Solution admonition's title, until its code block
-    i = 0
-    while i < len(lines):
-        title = SOLUTION_TITLE.match(lines[i])
-        if title:
-            solution_indent = len(title["indent"])
-            i += 1
-            continue
-        opening = FENCE.match(lines[i])
-        if not opening:
-            if lines[i].strip() and solution_indent is not None:
-                if len(lines[i]) - len(lines[i].lstrip()) <= solution_indent:
-                    solution_indent = None  # the admonition ended without a code block
-            i += 1
-            continue
-        indent, fence = opening["indent"], opening["fence"]
-        words = opening["info"].split()
-        language = words[0] if words else ""
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        body, j = [], i + 1
-        while j < len(lines) and not closing.match(lines[j]):
-            line = lines[j]
-            body.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
-            j += 1
-        code = "\n".join(body) + "\n"
-        if language == "pycell":
-            blocks.append(Block("cell", code, i + 1, tuple(words[1:])))
-        elif language == "python" and solution_indent is not None and len(indent) > solution_indent:
-            blocks.append(Block("solution", code, i + 1))
-            solution_indent = None
-        i = j + 1
-    return blocks
-
-
-def read_page(markdown, name="page"):
-    cells, solutions = [], {}
-    for block in read_blocks(markdown):
-        if block.kind == "cell":
-            cells.append(block)
-            continue
-        assert cells, f"{name}, line {block.line}: a Solution comes before any pycell"
-        index = len(cells) - 1
-        assert index not in solutions, (
-            f"{name}, line {block.line}: the pycell at line {cells[index].line} has two Solutions"
-        )
-        solutions[index] = block
-    return Page(cells, solutions)
 
 
 # ---- Running them as the browser does ----
+
+
+@dataclass
+class CellFailure:
+    """How a ```pycell manual cell failed on purpose, as the runner reports it to the page."""
+
+    ename: str  # the exception's class name ("ZeroDivisionError")
+    evalue: str  # its message, as shown (the runner explains mismatched matrix shapes)
+    traceback: str
 
 
 @dataclass
@@ -152,7 +83,7 @@ class CellRun:
     value: object = None  # the last expression's value (None when there is none)
     displayed: list = field(default_factory=list)  # objects shown with display(...)
     checks: list = field(default_factory=list)  # every exercises.Feedback the cell made
-    error: BaseException = None  # only for ```pycell manual cells
+    error: CellFailure = None  # only for ```pycell manual cells
 
 
 @dataclass
@@ -177,23 +108,6 @@ class CellError(Exception):
     pass
 
 
-def new_namespace():
-    """What a page visit's namespace starts with in the browser (see the cell runner)."""
-    return {"__name__": "__main__", "__builtins__": builtins, "display": nndl_display.display}
-
-
-def execute(code, filename, namespace):
-    """Exec the statements; if the last one is an expression, evaluate it and return its value."""
-    tree = ast.parse(code, filename, "exec")
-    last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
-    exec(compile(tree, filename, "exec", dont_inherit=True), namespace)
-    if last is None:
-        return None
-    return eval(compile(last, filename, "eval", dont_inherit=True), namespace)
-
-
 @contextlib.contextmanager
 def recording_checks(into):
     """Append every :class:`nndl.exercises.Feedback` created meanwhile to the list ``into``."""
@@ -210,49 +124,70 @@ def recording_checks(into):
         exercises.Feedback.__init__ = original
 
 
-def run_page(name, cells):
-    """Run ``cells`` (Blocks) top to bottom in one fresh namespace; raise CellError on a failure."""
-    namespace = new_namespace()
-    runs = []
-    filenames = []
+_visits = itertools.count(1)
+
+
+def finish(coroutine):
+    """Drive one of the runner's coroutines to its end. A lesson's cell never waits for anything
+    (no top-level await; the matrix products need no download, here or with the kernel the
+    Pyodide run installs), so it ends at its first step, with no event loop needed."""
     try:
-        for number, cell in enumerate(cells, start=1):
-            filename = f"<cell {number}>"
-            filenames.append(filename)
-            linecache.cache[filename] = (len(cell.code), None, cell.code.splitlines(True), filename)
-            run = CellRun(number, cell.line)
-            out = io.StringIO()
-            previous = nndl_display.set_publisher(run.displayed.append)
-            try:
-                with (
-                    contextlib.redirect_stdout(out),
-                    contextlib.redirect_stderr(out),
-                    recording_checks(run.checks),
-                ):
-                    run.value = execute(cell.code, filename, namespace)
-                    if run.value is not None:
-                        namespace["_"] = run.value
-                        nndl_display.mime_bundle(run.value)  # rendered as on the page
-                    for obj in run.displayed:
-                        nndl_display.mime_bundle(obj)
-            except Exception as exc:
-                deliberate = "manual" in cell.options and not isinstance(exc, NEVER_DELIBERATE)
-                if not deliberate:
-                    report = "".join(traceback.format_exception(exc))
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("a cell waited for something: the lesson tests run cells that never await")
+
+
+@contextlib.contextmanager
+def runner_set_up(messages):
+    """The cells' runner set up as the page's worker does it (its streams, display publisher,
+    sleep and warnings), posting into ``messages``; Python's own put back after. Yields the
+    runner's publisher."""
+    saved = sys.stdout, sys.stderr, time.sleep, warnings.showwarning, nndl_display.set_publisher(None)
+    cell_runner.setup(lambda kind, text: messages.append((kind, json.loads(text))))
+    try:
+        yield nndl_display.set_publisher(None)
+    finally:
+        sys.stdout, sys.stderr, time.sleep, warnings.showwarning = saved[:4]
+        nndl_display.set_publisher(saved[4])
+
+
+def run_page(name, cells):
+    """Run ``cells`` (Blocks) top to bottom in one fresh page visit of the cells' runner; raise
+    CellError on a failure."""
+    ns = f"{name}#{next(_visits)}"
+    messages = []
+    runs = []
+    with runner_set_up(messages) as publish:
+        try:
+            for number, cell in enumerate(cells, start=1):
+                run = CellRun(number, cell.line)
+
+                def show(obj, shown=run.displayed):
+                    shown.append(obj)
+                    publish(obj)  # rendered as on the page
+
+                nndl_display.set_publisher(show)
+                messages.clear()
+                with recording_checks(run.checks):
+                    ending = json.loads(finish(cell_runner.run(number, ns, number, cell.code)))
+                run.stdout = "".join(m["text"] for kind, m in messages if kind in ("stdout", "stderr"))
+                if ending["type"] == "result":
+                    run.value = cell_runner.namespace(ns)["_"] if ending["bundle"] is not None else None
+                elif "manual" in cell.options and ending["type"] == "error" and deliberate(ending["ename"]):
+                    run.error = CellFailure(ending["ename"], ending["evalue"], ending["traceback"])
+                else:
+                    what = ending.get("ename", "KeyboardInterrupt")
                     raise CellError(
                         f"{name}: cell {number} (```pycell at line {cell.line}) raised "
-                        f"{type(exc).__name__}: {exc}\n\n{report}\n"
-                        f"Output of the cell before the error:\n{out.getvalue()}"
-                    ) from exc
-                run.error = exc
-            finally:
-                nndl_display.set_publisher(previous)
-            run.stdout = out.getvalue()
-            runs.append(run)
-    finally:
-        for filename in filenames:
-            linecache.cache.pop(filename, None)
-    return PageRun(namespace, runs)
+                        f"{what}: {ending.get('evalue', '')}\n\n{ending.get('traceback', '')}\n"
+                        f"Output of the cell before the error:\n{run.stdout}"
+                    )
+                runs.append(run)
+            return PageRun(cell_runner.namespace(ns), runs)
+        finally:
+            cell_runner.forget(ns)
 
 
 def load(page):
@@ -320,8 +255,8 @@ def check_vectorization(run):
     assert ns["loop_seconds"] > ns["dot_seconds"] > 0
     np.testing.assert_allclose(ns["dw_loop"], ns["dw_vectorized"], rtol=1e-9, atol=1e-15)
     errors = [c.error for c in run.cells if c.error is not None]
-    assert errors and all(isinstance(e, ValueError) for e in errors)
-    assert any("rank-1" in str(e) for e in errors)  # the engine explains the rank-1 mistake
+    assert errors and all(e.ename == "ValueError" for e in errors)
+    assert any("rank-1" in e.evalue for e in errors)  # the engine explains the rank-1 mistake
     costs = ns["costs"]
     # "The cost goes down steadily", and lesson 13 says that with this α = 0.002 it goes down
     # from the first step, where the course's 0.005 zig-zags.
@@ -605,7 +540,7 @@ def test_run_page_shows_the_last_expression_and_stdout_like_the_browser():
     run = run_page("sample", page.cells)
     assert run.cells[0].value == 42 and run.cells[0].stdout == "x is 2\n"
     assert run.namespace["_"] == 42
-    assert isinstance(run.cells[2].error, ZeroDivisionError)  # manual: recorded, not fatal
+    assert run.cells[2].error.ename == "ZeroDivisionError"  # manual: recorded, not fatal
 
 
 def test_run_page_reports_the_page_the_cell_and_the_traceback():
@@ -682,7 +617,7 @@ def test_lesson_prose_states_no_fixed_time(page):
     text = (DOCS / page).read_text(encoding="utf-8")
     found = [
         f"{page}:{number}: {line.strip()!r}"
-        for number, line in lessons_hook.prose_lines(text)
+        for number, line in fences.prose_lines(text)
         if FIXED_TIME.search(line)
     ]
     assert not found, "fixed times in the prose (say it relatively):\n" + "\n".join(found)
@@ -745,7 +680,7 @@ def test_no_malformed_checked_figure_reaches_the_page(page):
     its braces on the page."""
     rendered = lessons_hook.render((DOCS / page).read_text(encoding="utf-8"))
     opening = re.compile(r"\{\{[^{}\n]{0,40}?:")  # "{{93.8 %:" (TeX has {{ too, never "{{…:")
-    left = [f"{page}:{n}: {line.strip()!r}" for n, line in lessons_hook.prose_lines(rendered)
+    left = [f"{page}:{n}: {line.strip()!r}" for n, line in fences.prose_lines(rendered)
             if opening.search(line)]
     assert not left, "\n".join(left)
 

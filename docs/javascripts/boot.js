@@ -1,5 +1,5 @@
 // Start Python as early as a page can: this small module is loaded asynchronously from the <head>
-// of every page with cells (docs/hooks/cells.py puts it there), so the Python worker starts
+// of every page with cells (py_src/nndl_site/cells.py puts it there), so the Python worker starts
 // while the browser is still reading the page, before the page's larger scripts (the editors,
 // the maths) keep its main thread busy. runtime.js adopts the worker when the cells mount.
 // Pages reached by instant navigation do not run it: there the worker is already running, or

@@ -1,4 +1,4 @@
-// The cells of a lesson page: each .nndl-cell (rendered by docs/hooks/cells.py from a ```pycell
+// The cells of a lesson page: each .nndl-cell (rendered by py_src/nndl_site/cells.py from a ```pycell
 // fence) becomes an editor with Run, Stop and Reset, an execution count and an output area.
 //
 // - A Session per page visit (main.js mounts it through Material's document$: instant navigation
@@ -13,7 +13,7 @@
 //   (running out of memory…) takes the same path, and the crashed cell says why.
 // - Edits are saved as they are typed (storage.js) and come back on reload.
 // - Exercises: a cell rendered from ```pycell exercise="<id>" is a starter of the exercise <id>,
-//   ```pycell check="<id>" its check (docs/hooks/exercises.py also marks its hint and solution).
+//   ```pycell check="<id>" its check (py_src/nndl_site/exercises.py also marks its hint and solution).
 //   A cell edited since it last ran says so ("changed since it ran", announced). Running a check
 //   first runs again every earlier cell changed since it ran, so the check grades the code the
 //   reader sees. The check's verdict (an element .nndl-verdict, data-verdict pass|fail, drawn by

@@ -1,4 +1,4 @@
-// An exercise's hint and solution (docs/hooks/exercises.py marks them; the cells know their
+// An exercise's hint and solution (py_src/nndl_site/exercises.py marks them; the cells know their
 // exercise and part themselves). The solution is offered only after the hint was opened or a
 // check failed, and opens after a confirmation.
 
@@ -79,7 +79,7 @@ class Exercise {
   }
 }
 
-/** The page's exercises by id, with the hint and solution docs/hooks/exercises.py marked. */
+/** The page's exercises by id, with the hint and solution py_src/nndl_site/exercises.py marked. */
 export function mountExercises(session) {
   const exercises = new Map();
   const ids = new Set(session.cells.filter((cell) => cell.exercise).map((cell) => cell.exercise));

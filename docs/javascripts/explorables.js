@@ -1,4 +1,4 @@
-// The lessons' explorables (.nndl-explorable, rendered by docs/hooks/explorables.py): a form and
+// The lessons' explorables (.nndl-explorable, rendered by py_src/nndl_site/explorables.py): a form and
 // a view that the engine draws. The build already drew the first view; this script enables the
 // form and, whenever an input changes (or the explorable's button is pressed), calls the engine's
 // "explorables.render" through the page's Python worker and shows the view that comes back.

@@ -8,7 +8,7 @@
 //   answer counts.
 // - mountProgress() runs on every page Material shows (instant navigation swaps pages without a
 //   reload). On the home page it finds the course map's lesson links (marked `data-lesson` in
-//   docs/index.md; docs/hooks/exercises.py adds to each the ids of its lesson's exercises,
+//   docs/index.md; py_src/nndl_site/exercises.py adds to each the ids of its lesson's exercises,
 //   `data-exercises`, and quiz questions, `data-quiz-questions`) and shows under each lesson
 //   "Not started", what was done ("Read · 1 of 1 exercise passed · 3 of 5 questions right") or
 //   "Done ✓" (every exercise passed and every question answered right), and, in the summary box

@@ -1,4 +1,4 @@
-// The "Check your understanding" quizzes (```quiz fences, rendered by docs/hooks/exercises.py as
+// The "Check your understanding" quizzes (```quiz fences, rendered by py_src/nndl_site/exercises.py as
 // static HTML: each question an element carrying data-quiz-question, a fieldset of radio buttons,
 // and its answer and explanation in a <details>). Plain JavaScript, no Python.
 //

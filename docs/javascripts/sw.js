@@ -1,6 +1,6 @@
 // The service worker: the course keeps working with no network after one visit.
 //
-// docs/hooks/offline.py writes this file to the site's root with MANIFEST filled in: every file a
+// py_src/nndl_site/offline.py writes this file to the site's root with MANIFEST filled in: every file a
 // reader could need offline, with its size and sha256, and a version made from those hashes (a
 // deployment that changes a file ships a new worker, which keeps what is still valid). One cache
 // per site root and version, so that sites sharing an origin keep their own.

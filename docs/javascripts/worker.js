@@ -6,12 +6,12 @@
 // installRunner.
 
 import { check, message } from "./protocol.js";
-import RUNNER_SOURCE from "./cell_runner.py";
+import RUNNER_SOURCE from "../../py_src/nndl_site/cell_runner.py";
 // build/runtime/runtime-manifest.json, bundled in (the Makefile aliases this name to it): the
 // sha256 of every runtime file, written when the runtime was built and checked against the
 // official lock. The worker refuses any file whose bytes differ.
 import RUNTIME_MANIFEST from "nndl-runtime-manifest";
-// build/wasm/gemm.wasm (gemm.wat compiled by scripts/build_gemm.mjs), bundled in as bytes: the
+// build/wasm/gemm.wasm (gemm.wat compiled by wasm/build_gemm.mjs), bundled in as bytes: the
 // matrix-product kernel of nndl.matmul, 3 KB, which comes with this script and is checked with it.
 import KERNEL from "nndl-gemm-wasm";
 // build/js-constants.json, written from the engine by scripts/js_constants.py.

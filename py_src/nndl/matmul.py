@@ -5,7 +5,7 @@ The models spend nearly all their time in a few large products (``W[1] A[0]`` fo
 calls an optimised BLAS; Pyodide's NumPy has no BLAS, and its ``@`` is about 30 times slower. So
 in the browser :func:`matmul` takes another route, and always equals ``A @ B`` to rounding:
 
-* ``"simd"`` (float64): the course's WebAssembly kernel (``docs/javascripts/gemm.wat``), which
+* ``"simd"`` (float64): the course's WebAssembly kernel (``wasm/gemm.wat``), which
   the site's Python worker writes to :data:`GEMM_PATH`, opened with ``ctypes``: matrix times
   matrix, and matrix times vector for logistic regression.
 * ``"openblas"``: Pyodide's ``openblas`` package at :data:`OPENBLAS_PATH`, through ``ctypes``
@@ -27,7 +27,7 @@ __all__ = ["matmul", "backend"]
 #: Where Pyodide installs the shared library of its ``openblas`` package.
 OPENBLAS_PATH = "/usr/lib/libopenblas.so"
 
-#: Where the site's Python worker puts the WebAssembly kernel (docs/javascripts/gemm.wat).
+#: Where the site's Python worker puts the WebAssembly kernel (wasm/gemm.wat).
 GEMM_PATH = "/usr/lib/nndl-gemm.wasm"
 
 #: Products smaller than this many multiply-adds stay with NumPy: calling out costs more.

@@ -1,4 +1,4 @@
-"""MkDocs hook: the lessons' maths drawn at build time by KaTeX, so the pages arrive laid out.
+"""Site build: the lessons' maths drawn at build time by KaTeX, so the pages arrive laid out.
 
 pymdownx.arithmatex (generic mode) leaves each formula's TeX in the page, HTML-escaped, as
 ``<span class="arithmatex">\\( … \\)</span>`` or ``<div class="arithmatex">\\[ … \\]</div>``.
@@ -19,10 +19,10 @@ keeps only KaTeX's stylesheet and fonts, and the script that puts wide formulas 
   docs/javascripts/scrollable.js use it).
 - on_post_build draws every page of site/ at once: one Node.js process for the whole site
   (starting it and loading KaTeX is most of the cost), after every page, 404.html included, is
-  written. It runs before docs/hooks/offline.py, which hashes the pages for the service worker
-  (this hook is listed before that one in mkdocs.yml). The search index is made from the pages'
+  written. It runs before nndl_site/offline.py, which hashes the pages for the service worker
+  (nndl_site.plugin calls this module before that one). The search index is made from the pages'
   content before they are written, so it keeps the TeX as text, as before. The Content-Security-
-  Policy (docs/hooks/security.py) allows inline style attributes, which KaTeX's layout uses, and
+  Policy (nndl_site/security.py) allows inline style attributes, which KaTeX's layout uses, and
   hashes only inline scripts, which KaTeX does not write.
 - Elements already drawn (a page that `mkdocs serve` did not rebuild) are left as they are; an
   arithmatex element in any other form, or Node.js missing or failing, stops the build.
@@ -38,7 +38,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-SCRIPT = Path(__file__).resolve().parent.parent.parent / "scripts" / "render_maths.mjs"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "render_maths.mjs"
 # The TeX is escaped in the page, so it holds no "<": a match cannot run into the next element.
 FORMULA = re.compile(
     r'<span class="arithmatex">\\\((?P<inline>[^<]*?)\\\)</span>'
@@ -47,7 +47,7 @@ FORMULA = re.compile(
 ELEMENT = re.compile(r'<(?:span|div) class="arithmatex">')
 DRAWN = '<span><span class="katex'  # auto-render's <span>, then KaTeX's katex or katex-display
 
-log = logging.getLogger(f"mkdocs.hooks.{Path(__file__).stem}")
+log = logging.getLogger("mkdocs.plugins.nndl.maths")
 
 
 class MathsError(PluginError):
@@ -103,7 +103,7 @@ def check(html, name):
     for match in ELEMENT.finditer(html):
         if not html.startswith(DRAWN, match.end()):
             text = html[match.end() : match.end() + 80]
-            raise MathsError(f"{name}: an arithmatex element this hook cannot read: {text!r}")
+            raise MathsError(f"{name}: an arithmatex element nndl_site.maths cannot read: {text!r}")
 
 
 def draw_site(site):

@@ -7,7 +7,7 @@
 ;;
 ;; The module has no memory of its own: it imports Python's (Pyodide's WebAssembly.Memory) and
 ;; reads and writes NumPy arrays where they lie, by address (arr.ctypes.data). It is loaded as an
-;; Emscripten "side module", like the shared libraries of Pyodide's packages: scripts/build_gemm.mjs
+;; Emscripten "side module", like the shared libraries of Pyodide's packages: wasm/build_gemm.mjs
 ;; adds the small `dylink.0` section that says so (no data, no table), and Python opens it with
 ;; ctypes.CDLL. The import declares no maximum size, so any memory Pyodide makes fits.
 ;;

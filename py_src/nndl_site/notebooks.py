@@ -1,4 +1,4 @@
-"""MkDocs hook: every page with ```pycell cells can be downloaded as a Jupyter notebook that runs
+"""Site build: every page with ```pycell cells can be downloaded as a Jupyter notebook that runs
 from top to bottom in Jupyter, JupyterLab and Colab ("Run All").
 
 - split(markdown) cuts a page's Markdown into its prose, its top-level ```pycell blocks (with
@@ -16,7 +16,7 @@ from top to bottom in Jupyter, JupyterLab and Colab ("Run All").
     ``render("name", {…every input…})`` (metadata ``{"nndl": {"explorable": name}}``), each
     input with its label and range in a comment: change the values and run it again. A View
     shows as HTML with its summary as text, nothing that JupyterLab ranks above HTML.
-- The prose is adapted to a notebook (adapt_prose): Material's admonitions become ``<details>``
+- The prose is adapted to a notebook (nndl_site.notebook_prose): Material's admonitions become ``<details>``
   (``???``, solutions and hints: folded) or quotes (``!!!``); links to other pages and images
   point to the published site (``site_url``, from NNDL_SITE_URL); "press **Race**" before an
   explorable becomes "run the cell below"; a section that needs the browser (the training
@@ -33,7 +33,6 @@ from top to bottom in Jupyter, JupyterLab and Colab ("Run All").
   licence in the site's footer; on_post_build publishes the engine's wheel at dist/.
 """
 
-import importlib.util
 import json
 import logging
 import os
@@ -48,7 +47,10 @@ from typing import NamedTuple
 from markdown.extensions.toc import slugify
 from mkdocs.structure.files import File
 
-log = logging.getLogger("mkdocs.hooks.notebooks")
+from nndl_site import explorables as explorable_fence
+from nndl_site import fences, lessons, notebook_prose
+
+log = logging.getLogger("mkdocs.plugins.nndl.notebooks")
 
 FENCE_NAME = "pycell"
 EXPLORABLE = "explorable"
@@ -59,14 +61,9 @@ DIST = "dist"
 RUNTIME = "build/runtime"
 #: Cells that may raise on purpose: JupyterLab's, nbclient's and Colab's convention.
 RAISES = "raises-exception"
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*)$")
 TITLE = re.compile(r"^#[ \t]+(?P<title>.+?)[ \t#]*$")
 SECTION = re.compile(r"^##[ \t]+(?P<heading>.+?)[ \t#]*$")
 BUTTON = "[Download as notebook]({url}){{ .md-button download=\"{name}\" }}"
-# The checked figures of the prose ({{93.8 %: accuracy}}) are written as the page shows them.
-_spec = importlib.util.spec_from_file_location("nndl_lessons_hook", Path(__file__).with_name("lessons.py"))
-lessons_hook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lessons_hook)
 
 METADATA = {
     "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
@@ -76,29 +73,6 @@ METADATA = {
 WITHOUT_NOTEBOOK = ("index.md",)
 #: What in a section's prose or code needs the course's page: its training dashboard.
 BROWSER_ONLY = re.compile(r'class="nndl-dashboard"|\bdashboard\.session\(\)')
-#: Sentences of the pages that describe the browser, and what a notebook says instead (a space
-#: matches any run of spaces and line breaks). Each must match some page
-#: (site_tests/test_notebooks.py checks), so a rewritten page retires its rule.
-PHRASES = (
-    (r"press \*\*Stop\*\* to end it early",
-     "interrupt the kernel (the ■ button, or Kernel → Interrupt) to end it early"),
-    (r"Run them in order, or jump to any cell: the cells above it that have not run yet run first\.",
-     "Run them in order: each cell uses what the cells above it made."),
-    (r"Mistakes show Python's traceback, trimmed to your code, and the failing line is marked in the editor\.",
-     "Mistakes show Python's traceback, which points at the failing line."),
-    (r"You will train them in your browser, in the dashboard below or in a cell",
-     "You will train them in cells"),
-)
-#: In the prose that introduces an explorable: the form's words, and the notebook's.
-EXPLORABLE_PHRASES = (
-    (r"\bthe page (trains|runs|draws|paints)\b", r"the cell \1"),
-    (r"\b[Yy]our browser (runs|trains)\b", r"Python \1"),
-    (r",? in your browser\b", ""),
-)
-LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^()\s]+)(?P<title>\s+\"[^\"]*\")?\)")
-#: Maths and inline code, where brackets and parentheses are not links.
-PROTECTED = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|`+[^`]*?`+", re.S)
-ADMONITION = re.compile(r'^(?P<kind>\?\?\?\+?|!!!)[ \t]+(?P<type>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 
 
 class Part(NamedTuple):
@@ -122,26 +96,17 @@ def split(markdown):
         prose.clear()
 
     lines = markdown.splitlines()
-    i = 0
-    while i < len(lines):
-        opening = FENCE.match(lines[i])
-        if not opening:
-            prose.append(lines[i])
-            i += 1
-            continue
-        fence = opening["fence"]
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        j = i + 1
-        while j < len(lines) and not closing.match(lines[j]):
-            j += 1
-        words = opening["info"].split()
-        if not opening["indent"] and words and words[0] in (FENCE_NAME, EXPLORABLE):
+    position = 0
+    for block in fences.blocks(lines):
+        prose.extend(lines[position : block.start])
+        position = block.end + 1
+        if not block.indent and block.language in (FENCE_NAME, EXPLORABLE):
             flush()
-            kind = "code" if words[0] == FENCE_NAME else "explorable"
-            parts.append(Part(kind, "\n".join(lines[i + 1 : j]) + "\n", tuple(words[1:])))
+            kind = "code" if block.language == FENCE_NAME else "explorable"
+            parts.append(Part(kind, block.code(lines), block.options))
         else:
-            prose.extend(lines[i : j + 1])
-        i = j + 1
+            prose.extend(lines[block.start : position])
+    prose.extend(lines[position:])
     flush()
     return parts
 
@@ -171,141 +136,15 @@ def wheel_name(version):
 def wheel_url(site_url, version):
     """Where the site publishes the engine's wheel: <site>/dist/nndl-<version>-py3-none-any.whl
     (pip needs a wheel's own file name, version included)."""
-    return f"{_base(site_url)}{DIST}/{wheel_name(version)}"
+    return f"{notebook_prose.base(site_url)}{DIST}/{wheel_name(version)}"
 
 
 def install_code(url):
     return f"%pip install --quiet {url}\n"
 
 
-def _base(site_url):
-    return site_url if site_url.endswith("/") else site_url + "/"
-
-
-def page_url(site_url, src_uri):
-    """The published address of a page: lessons/02-x.md → <site>/lessons/02-x/ (index.md → <site>)."""
-    path = posixpath.splitext(src_uri)[0]
-    if path == "index" or path.endswith("/index"):
-        path = path[: -len("index")]
-    else:
-        path += "/"
-    return _base(site_url) + path
-
-
 def _lines(text):
     return text.splitlines(keepends=True)
-
-
-# ==================================================================================================
-# The prose, for a notebook
-# ==================================================================================================
-
-
-def absolute_links(text, src_uri, site_url):
-    """Relative links and images of a page's prose → addresses on the published site."""
-
-    def replace(match, protected):
-        target = match["target"]
-        if any(start <= match.start("target") < end for start, end in protected):
-            return match[0]  # maths such as $a^{[l](i)}$, or code, that only looks like a link
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
-            return match[0]  # already absolute (https:, mailto:…)
-        path, hash_, fragment = target.partition("#")
-        if not path:
-            url = page_url(site_url, src_uri)
-        else:
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
-            url = page_url(site_url, resolved) if resolved.endswith(".md") else _base(site_url) + resolved
-        url += hash_ + fragment
-        return f"{match['bang']}[{match['text']}]({url}{match['title'] or ''})"
-
-    def change(prose):
-        protected = [match.span() for match in PROTECTED.finditer(prose)]
-        return LINK.sub(lambda match: replace(match, protected), prose)
-
-    return _outside_code(text, change)
-
-
-def _outside_code(text, change):
-    """Apply change() to the text outside fenced code blocks."""
-    out, prose = [], []
-    lines = text.splitlines(keepends=True)
-    i = 0
-
-    def flush():
-        out.append(change("".join(prose)))
-        prose.clear()
-
-    while i < len(lines):
-        opening = FENCE.match(lines[i].rstrip("\n"))
-        if not opening:
-            prose.append(lines[i])
-            i += 1
-            continue
-        flush()
-        fence = opening["fence"]
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        j = i + 1
-        while j < len(lines) and not closing.match(lines[j].rstrip("\n")):
-            j += 1
-        out.extend(lines[i : j + 1])
-        i = j + 1
-    flush()
-    return "".join(out)
-
-
-def fold_admonitions(text):
-    """Material's admonitions → HTML that Jupyter renders: ``??? success "Solution"`` (a
-    collapsible block) becomes ``<details><summary>Solution</summary> … </details>``, folded;
-    ``!!! note "Title"`` a quote whose first line is the title in bold."""
-    lines = text.splitlines()
-    out = []
-    i = 0
-    while i < len(lines):
-        match = ADMONITION.match(lines[i])
-        if not match:
-            out.append(lines[i])
-            i += 1
-            continue
-        body, j = [], i + 1
-        while j < len(lines) and (not lines[j].strip() or lines[j].startswith(("    ", "\t"))):
-            body.append(lines[j][4:] if lines[j].startswith("    ") else lines[j].lstrip("\t"))
-            j += 1
-        while body and not body[-1].strip():
-            body.pop()
-            j -= 1
-        while body and not body[0].strip():
-            body.pop(0)
-        title = match["title"] if match["title"] is not None else match["type"].capitalize()
-        if match["kind"].startswith("???"):
-            opened = " open" if match["kind"] == "???+" else ""
-            out += [f"<details{opened}><summary>{escape(title)}</summary>", "", *body, "", "</details>"]
-        else:
-            out += [f"> **{title}**" if title else ">", ">", *(f"> {line}".rstrip() for line in body)]
-        i = j
-    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
-
-
-def phrase(pattern):
-    """A pattern of PHRASES as a regular expression: its spaces match line breaks too."""
-    return re.compile(pattern.replace(" ", r"\s+"))
-
-
-def rewrite_phrases(text, phrases=PHRASES):
-    for pattern, replacement in phrases:
-        text = phrase(pattern).sub(replacement, text)
-    return text
-
-
-def explorable_intro(text, action):
-    """The prose just before an explorable, for a notebook: its button is the cell's Run."""
-    if action:
-        text = re.sub(rf"\b[Pp]ress \*\*{re.escape(action)}\*\*", "run the cell below", text)
-    return rewrite_phrases(text, EXPLORABLE_PHRASES)
-
-
-def adapt_prose(text, src_uri, site_url):
-    return absolute_links(fold_admonitions(rewrite_phrases(text)), src_uri, site_url)
 
 
 def sections(parts):
@@ -317,18 +156,14 @@ def sections(parts):
             groups[-1].append(part)
             continue
         chunk = []
-        in_fence = None
-        for line in part.text.splitlines():
-            opening = FENCE.match(line)
-            if in_fence is None and opening:
-                in_fence = opening["fence"][0]
-            elif in_fence is not None and re.match(rf"^[ \t]*{re.escape(in_fence)}{{3,}}[ \t]*$", line):
-                in_fence = None
-            if in_fence is None and SECTION.match(line) and "".join(chunk).strip():
+        prose = {number - 1 for number, _ in fences.prose_lines(part.text)}
+        for n, line in enumerate(part.text.splitlines()):
+            heading = n in prose and SECTION.match(line)
+            if heading and "".join(chunk).strip():
                 groups[-1].append(Part("markdown", "\n".join(chunk).strip("\n") + "\n"))
                 groups.append([])
                 chunk = []
-            elif in_fence is None and SECTION.match(line) and groups[-1]:
+            elif heading and groups[-1]:
                 groups.append([])
             chunk.append(line)
         if "\n".join(chunk).strip():
@@ -345,7 +180,7 @@ def replaced_section(section, src_uri, site_url):
     first = section[0].text.splitlines()[0] if section[0].kind == "markdown" else ""
     match = SECTION.match(first)
     heading = match["heading"] if match else ""
-    url = page_url(site_url, src_uri) + (f"#{slugify(heading, '-')}" if heading else "")
+    url = notebook_prose.page_url(site_url, src_uri) + (f"#{slugify(heading, '-')}" if heading else "")
     note = (
         f"*This part of the lesson uses the training dashboard, which runs in the browser on "
         f"[the course's page]({url}). The other cells of this notebook train the same models.*\n"
@@ -373,8 +208,8 @@ def notebook(markdown, title, site_name, src_uri="page.md", site_url="http://127
 
     url = wheel_url(site_url, version)
     origin = (
-        f"*This notebook is the page [“{title}”]({page_url(site_url, src_uri)}) of the course "
-        f"{site_name}.*\n"
+        f"*This notebook is the page [“{title}”]({notebook_prose.page_url(site_url, src_uri)}) of "
+        f"the course {site_name}.*\n"
         "\n"
         "Run the cells in order (or *Run All*). The first one installs the course's engine, the "
         "Python package `nndl` (it needs Python 3.12 or newer and brings NumPy), from the "
@@ -389,10 +224,10 @@ def notebook(markdown, title, site_name, src_uri="page.md", site_url="http://127
     cells = [_cell("markdown", origin), _cell("code", install_code(url), {"nndl": {"install": True}})]
     for n, part in enumerate(kept):
         if part.kind == "markdown":
-            text = adapt_prose(part.text, src_uri, site_url)
+            text = notebook_prose.adapt_prose(part.text, src_uri, site_url)
             following = kept[n + 1] if n + 1 < len(kept) else None
             if following is not None and following.kind == "explorable":
-                text = explorable_intro(text, _explorable(following.text)[0].action)
+                text = notebook_prose.explorable_intro(text, _explorable(following.text)[0].action)
             cells.append(_cell("markdown", text))
         elif part.kind == "explorable":
             cells.append(_cell("code", *explorable_cell(part.text)))
@@ -412,21 +247,11 @@ def _cell(kind, text, metadata=None):
     return cell
 
 
-def _explorables_hook():
-    """docs/hooks/explorables.py, which reads the fence (MkDocs loads hooks by path, not as a
-    package, so it is loaded the same way here)."""
-    path = Path(__file__).with_name("explorables.py")
-    spec = importlib.util.spec_from_file_location("nndl_hooks_explorables", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _explorable(fence):
     """(the Explorable, its values) named by an ```explorable fence."""
     from nndl import explorables
 
-    name, texts = _explorables_hook().parse(fence)
+    name, texts = explorable_fence.parse(fence)
     explorable = explorables.get(name)
     return explorable, explorable.parse(texts)
 
@@ -517,7 +342,8 @@ def on_config(config):
 def on_files(files, config):
     version = project_version(_root(config))
     for file in list(files.documentation_pages()):
-        source = lessons_hook.render(file.content_string)
+        # The checked figures of the prose ({{93.8 %: accuracy}}) are written as the page shows them.
+        source = lessons.render(file.content_string)
         title = title_of(source, posixpath.basename(file.src_uri))
         book = notebook(source, title, config.site_name, file.src_uri, config.site_url,
                         version, repository_url())

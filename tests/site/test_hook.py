@@ -1,7 +1,6 @@
-"""The ```pycell fence of docs/hooks/cells.py, rendered by Python-Markdown as MkDocs does."""
+"""The ```pycell fence of nndl_site/cells.py, rendered by Python-Markdown as MkDocs does."""
 
 import hashlib
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -11,10 +10,10 @@ import markdown
 import pytest
 from pymdownx.superfences import SuperFencesException
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("cells_hook", ROOT / "docs" / "hooks" / "cells.py")
-hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hook)
+from nndl_site import cells as hook
+from nndl_site import maths, offline
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def render(text):
@@ -53,23 +52,7 @@ def test_registering_twice_keeps_one_fence():
     assert [fence["name"] for fence in fences] == ["pycell"]
 
 
-def test_the_built_site_is_complete_and_its_sources_are_not_shipped_twice():
-    site = ROOT / "site"
-    assert (site / "assets" / "nndl" / "main.js").is_file()
-    assert (site / "assets" / "nndl" / "worker.js").is_file()
-    for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
-        assert (site / "pyodide" / name).is_file(), name
-    assert not (site / "javascripts").exists() and not (site / "hooks").exists()
-    demo = (site / "demo" / "index.html").read_text(encoding="utf-8")
-    assert '<script src="../assets/nndl/main.js" type="module"></script>' in demo
-    assert "fonts.googleapis.com" not in demo and "cdn.jsdelivr" not in demo
-
-
-# ---- docs/hooks/offline.py: the service worker's manifest -------------------------------------
-
-spec = importlib.util.spec_from_file_location("offline_hook", ROOT / "docs" / "hooks" / "offline.py")
-offline = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(offline)
+# ---- nndl_site/offline.py: the service worker's manifest --------------------------------------
 
 
 def small_site(folder):
@@ -135,27 +118,7 @@ def test_a_site_without_its_offline_page_stops_the_build(tmp_path):
         offline.manifest(tmp_path)
 
 
-def test_the_built_site_has_its_worker_at_the_root_with_its_manifest():
-    site = ROOT / "site"
-    worker = (site / "sw.js").read_text(encoding="utf-8")
-    data = json.loads(re.search(r"const MANIFEST = (\{.*?\});\n", worker).group(1))
-    pages = {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
-    assert pages <= set(data["files"])
-    for path in ("pyodide/pyodide.asm.wasm", "search/search_index.json"):
-        assert path in data["files"], path
-    runtime_files = {path for path in data["files"] if path.startswith("pyodide/")}
-    assert runtime_files == set(data["runtime"]) - set(offline.PYTHON_WORKERS)
-    assert not any("openblas" in path for path in data["files"])
-    entry = data["files"]["pyodide/pyodide.asm.wasm"]
-    wasm = (site / "pyodide" / "pyodide.asm.wasm").read_bytes()
-    assert entry == {"size": len(wasm), "sha256": hashlib.sha256(wasm).hexdigest()}
-
-
-# ---- docs/hooks/maths.py: the maths drawn by KaTeX at build time ------------------------------
-
-spec = importlib.util.spec_from_file_location("maths_hook", ROOT / "docs" / "hooks" / "maths.py")
-maths = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(maths)
+# ---- nndl_site/maths.py: the maths drawn by KaTeX at build time -------------------------------
 
 CASES = r"""Inline $a < b$ and $p \& q$, then
 
@@ -225,7 +188,7 @@ def test_the_same_formula_is_drawn_once_and_put_everywhere(tmp_path, monkeypatch
 
 def test_maths_the_hook_cannot_read_or_draw_stops_the_build(tmp_path, monkeypatch):
     (tmp_path / "index.html").write_text('<div class="arithmatex">$$x$$</div>', encoding="utf-8")
-    with pytest.raises(maths.MathsError, match="index.html: an arithmatex element this hook cannot read"):
+    with pytest.raises(maths.MathsError, match="index.html: an arithmatex element nndl_site.maths cannot read"):
         maths.draw_site(tmp_path)
     monkeypatch.setattr(maths.shutil, "which", lambda name: None)
     with pytest.raises(maths.MathsError, match=r"Node.js \(`node`\) is not on PATH"):
@@ -235,12 +198,3 @@ def test_maths_the_hook_cannot_read_or_draw_stops_the_build(tmp_path, monkeypatc
         maths.render([("x", False)])
 
 
-def test_the_built_site_has_its_maths_drawn_and_searchable_as_tex():
-    site = ROOT / "site"
-    lesson = (site / "lessons" / "03-computation-graph" / "index.html").read_text(encoding="utf-8")
-    assert maths.formulas(lesson) == []
-    assert lesson.count('class="arithmatex"><span><span class="katex') > 50
-    assert "katex-error" not in lesson
-    # The search index is made from the pages before the hook: the TeX, not KaTeX's markup.
-    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "katex" not in index and r"\\(J = 3v\\)" in index

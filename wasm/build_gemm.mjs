@@ -1,6 +1,6 @@
-// Compile docs/javascripts/gemm.wat (the matrix products of nndl.matmul) to WebAssembly.
+// Compile wasm/gemm.wat (the matrix products of nndl.matmul) to WebAssembly.
 //
-//   node scripts/build_gemm.mjs [--source docs/javascripts/gemm.wat] [--output build/wasm/gemm.wasm]
+//   node wasm/build_gemm.mjs [--source wasm/gemm.wat] [--output build/wasm/gemm.wasm]
 //
 // The text is compiled by wabt (its WebAssembly build, from npm) with only the SIMD feature on;
 // no names or debug information are written, so the same text always gives the same bytes.
@@ -46,7 +46,7 @@ export async function buildGemm(text, filename = "gemm.wat") {
 async function main() {
   const { values } = parseArgs({
     options: {
-      source: { type: "string", default: "docs/javascripts/gemm.wat" },
+      source: { type: "string", default: "wasm/gemm.wat" },
       output: { type: "string", default: "build/wasm/gemm.wasm" },
     },
   });

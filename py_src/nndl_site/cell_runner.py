@@ -401,6 +401,11 @@ def forget(ns):
     _sources.pop(ns, None)
 
 
+def namespace(ns):
+    """The dict the cells of page visit ``ns`` run in (the lesson tests read the results in it)."""
+    return _namespaces.setdefault(ns, new_namespace())
+
+
 def _dashboard(method):
     """The target that calls ``method`` of the dashboard of this Python process. Its data carries
     "session", the dashboard's id: a restarted Python has a new one, which tells the page that

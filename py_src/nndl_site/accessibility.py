@@ -1,4 +1,4 @@
-"""MkDocs hook: names that Material's template leaves out, added to every page.
+"""Site build: names that Material's template leaves out, added to every page.
 
 - The bar that instant navigation shows while the next page loads is a progressbar with no
   name; a screen reader announces it as "progress bar" and nothing more. It is named here

@@ -1,6 +1,6 @@
-"""MkDocs hook: a lesson's exercises know their parts, and ```quiz fences become quizzes.
+"""Site build: a lesson's exercises know their parts, and ```quiz fences become quizzes.
 
-Exercises. A lesson declares an exercise on its cells (docs/hooks/cells.py renders the options):
+Exercises. A lesson declares an exercise on its cells (nndl_site/cells.py renders the options):
 
     ```pycell exercise="flatten"      the cell(s) the reader writes (its starter)
     ```pycell check="flatten"         the cell that checks it
@@ -24,7 +24,7 @@ Quizzes. A ```quiz fence holds questions, each one of these blocks (blank lines 
     + $(12288, 209)$                        the right answer (exactly one)
     > One picture per column: …             the explanation, shown after any answer
 
-Text is Markdown (inline code, emphasis, $maths$, drawn at build time by docs/hooks/maths.py).
+Text is Markdown (inline code, emphasis, $maths$, drawn at build time by nndl_site/maths.py).
 The quiz is static HTML, readable before any script runs: each question is an element carrying
 ``data-quiz-question``, a fieldset of radio buttons, and its answer and explanation in a
 <details> that works without JavaScript. docs/javascripts/quiz.js adds a Check button, says
@@ -44,6 +44,8 @@ from urllib.parse import urljoin, urlparse
 import markdown
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
+
+from nndl_site import fences
 
 FENCE = "quiz"
 QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -114,7 +116,7 @@ _MARKDOWN = None
 
 
 def inline(text, block=False):
-    """Markdown to HTML with the pages' maths (arithmatex, drawn later by docs/hooks/maths.py)."""
+    """Markdown to HTML with the pages' maths (arithmatex, drawn later by nndl_site/maths.py)."""
     global _MARKDOWN
     if _MARKDOWN is None:
         _MARKDOWN = markdown.Markdown(
@@ -171,10 +173,7 @@ def render_quiz(source, language, class_name, options, md, **kwargs):
 
 
 def on_config(config):
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
-    fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
-    fences.append({"name": FENCE, "class": "nndl-quiz", "format": render_quiz})
+    fences.register(config, {"name": FENCE, "class": "nndl-quiz", "format": render_quiz})
     return config
 
 

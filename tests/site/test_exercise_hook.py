@@ -1,7 +1,6 @@
-"""docs/hooks/exercises.py: exercises declared on their cells, and the ```quiz fence, rendered by
+"""nndl_site/exercises.py: exercises declared on their cells, and the ```quiz fence, rendered by
 Python-Markdown as MkDocs does; and what the built site holds of them."""
 
-import importlib.util
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,18 +10,9 @@ import pytest
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
-ROOT = Path(__file__).resolve().parent.parent
+from nndl_site import cells, exercises
 
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "docs" / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-cells = load("cells")
-exercises = load("exercises")
+ROOT = Path(__file__).resolve().parents[2]
 
 EXERCISE = """## Exercise: flatten
 
@@ -142,23 +132,3 @@ def test_a_malformed_quiz_stops_the_build_with_a_clear_message(text, message):
         render(f"```quiz\n{text}```\n")
 
 
-def test_every_lesson_of_the_built_site_has_a_quiz_of_five_questions_or_more_and_the_map_knows():
-    site = ROOT / "site"
-    home = (site / "index.html").read_text(encoding="utf-8")
-    lessons = sorted((site / "lessons").glob("[0-9][0-9]-*/index.html"))
-    assert len(lessons) == 13
-    for lesson in lessons:
-        html = lesson.read_text(encoding="utf-8")
-        questions = re.findall(r'data-quiz-question="([^"]+)"', html)
-        assert len(questions) >= 5, lesson
-        assert html.count('class="nndl-quiz__answer"') == len(questions)  # an explanation each
-        checks = re.findall(r'data-exercise="([^"]+)" data-exercise-part="check"', html)
-        assert checks, f"{lesson}: no exercise"
-        for exercise in checks:  # each with its hint, then its solution
-            parts = re.findall(rf'data-exercise="{exercise}" data-exercise-part="(\w+)"', html)
-            assert parts == ["starter", "hint", "solution", "check"] or parts == [
-                "hint", "starter", "solution", "check"], (lesson, exercise, parts)
-        slug = lesson.parent.name
-        link = re.search(rf'<a\b[^>]*data-lesson[^>]*href="lessons/{slug}/"[^>]*>', home).group(0)
-        assert f'data-quiz-questions="{" ".join(questions)}"' in link
-        assert f'data-exercises="{" ".join(checks)}"' in link

@@ -1,31 +1,30 @@
-"""The cells' Python side (docs/javascripts/cell_runner.py) on CPython, without a browser.
+"""The cells' Python side (py_src/nndl_site/cell_runner.py) on CPython, without a browser.
 
 The worker bundles this very file and runs it in Pyodide; here it runs with a fake ``emit`` that
-records the messages it would post to the page.
+records the messages it would post to the page. Some tests run a cell in a thread of its own
+(see in_own_loop), which Pyodide has not: this module runs on CPython only (tests/site/).
 """
 
 import asyncio
 import concurrent.futures
-import importlib.util
+import importlib
 import json
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import pytest
 from nndl import display as nndl_display
 
-RUNNER = Path(__file__).resolve().parent.parent / "docs" / "javascripts" / "cell_runner.py"
+from nndl_site import cell_runner
 
 
 @pytest.fixture
 def runner():
-    """A fresh copy of the runner, set up with a recording emit; Python's globals restored after."""
+    """The runner afresh (reloaded: no namespace, stream or setting left by an earlier test), set
+    up with a recording emit; Python's globals restored after."""
     saved = sys.stdout, sys.stderr, time.sleep, nndl_display.set_publisher(None), warnings.showwarning
-    spec = importlib.util.spec_from_file_location("_nndl_cells_under_test", RUNNER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = importlib.reload(cell_runner)
     module.messages = []
     module.setup(lambda kind, text: module.messages.append((kind, json.loads(text))))
     module.streams = sys.stdout, sys.stderr

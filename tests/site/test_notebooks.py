@@ -1,6 +1,5 @@
-"""The notebooks of docs/hooks/notebooks.py: each page with cells, as a Jupyter notebook."""
+"""The notebooks of nndl_site/notebooks.py: each page with cells, as a Jupyter notebook."""
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -8,11 +7,12 @@ from pathlib import Path
 import pytest
 from nndl.display import mime_bundle
 
-ROOT = Path(__file__).resolve().parent.parent
+from nndl_site import notebook_prose
+from nndl_site import notebooks as hook
+from nndl_site.pages import pages
+
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-spec = importlib.util.spec_from_file_location("notebooks_hook", DOCS / "hooks" / "notebooks.py")
-hook = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hook)
 
 PAGE = """# 2. A lesson
 
@@ -46,13 +46,10 @@ inside_another_fence = True
 The end.
 """
 
+#: The top-level cells of a page, read independently of the export, to check it.
 PYCELL = re.compile(r"^```pycell[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
-PAGES = sorted(
-    path.relative_to(DOCS).as_posix()
-    for path in DOCS.rglob("*.md")
-    if PYCELL.search(path.read_text(encoding="utf-8"))
-    and path.relative_to(DOCS).as_posix() not in hook.WITHOUT_NOTEBOOK
-)
+#: The pages that get a notebook: those with cells, but the home page.
+PAGES = [page for page in pages(DOCS) if hook.has_cells((DOCS / page).read_text(encoding="utf-8"), page)]
 
 
 def test_split_keeps_prose_and_cells_in_page_order():
@@ -104,7 +101,7 @@ def test_solutions_fold_and_notes_become_quotes():
         'Before.\n\n??? success "Solution"\n\n    ```python\n    x = 2\n    ```\n    Because.\n\n'
         'After.\n\n!!! note "On $x$"\n    A note\n    on two lines.\n\n???+ tip\n    Open.\n'
     )
-    assert hook.fold_admonitions(text) == (
+    assert notebook_prose.fold_admonitions(text) == (
         "Before.\n\n<details><summary>Solution</summary>\n\n```python\nx = 2\n```\nBecause.\n\n"
         "</details>\n\nAfter.\n\n> **On $x$**\n>\n> A note\n> on two lines.\n\n"
         "<details open><summary>Tip</summary>\n\nOpen.\n\n</details>\n"
@@ -119,7 +116,7 @@ def test_links_and_images_point_to_the_published_site():
         "$$\nW^{[1](x)}\n$$\n[`code`](05-vectorization.md)\n"
         "```markdown\n[kept](inside-a-fence.md)\n```\n"
     )
-    out = hook.absolute_links(text, "lessons/03-computation-graph.md", SITE_URL)
+    out = notebook_prose.absolute_links(text, "lessons/03-computation-graph.md", SITE_URL)
     assert "![A graph](https://example.org/nndl/lessons/img/03-graph.svg)" in out
     assert "[lesson 2](https://example.org/nndl/lessons/02-logistic-regression/)" in out
     assert "[home](https://example.org/nndl/)" in out
@@ -148,8 +145,8 @@ def test_a_section_that_needs_the_browser_is_replaced_by_a_link_to_it():
 
 def test_every_phrase_rule_still_matches_a_page():
     texts = [(DOCS / name).read_text(encoding="utf-8") for name in PAGES]
-    for pattern, _ in hook.PHRASES:
-        assert any(hook.phrase(pattern).search(text) for text in texts), f"no page says {pattern!r} any more"
+    for pattern, _ in notebook_prose.PHRASES:
+        assert any(notebook_prose.phrase(pattern).search(text) for text in texts), f"no page says {pattern!r} any more"
 
 
 def test_an_explorable_becomes_a_code_cell_that_draws_it_with_the_engine():
@@ -213,30 +210,9 @@ def test_every_page_with_cells_converts(name):
     for browser_only in ("press **", "Press **", "nndl-dashboard", "dashboard.session()", "\n??? ",
                          "\n!!! ", ".md)", ".md#", "](img/", "in your browser"):
         assert browser_only not in prose, (name, browser_only)
-    assert not [span for span in hook.PROTECTED.findall(prose) if "](http" in span], name  # maths intact
+    assert not [span for span in notebook_prose.PROTECTED.findall(prose) if "](http" in span], name  # maths intact
     if name.startswith("lessons/"):
         assert any("nndl" in source for source in code)
-
-
-def test_the_built_site_has_the_notebooks_and_their_buttons():
-    site = ROOT / "site"
-    assert (site / "index.html").is_file(), "site/ is not built: run make site (make test-site does)"
-    for name in PAGES:
-        notebook = site / hook.FOLDER / hook.notebook_name(name)
-        assert json.loads(notebook.read_text(encoding="utf-8"))["nbformat"] == 4, name
-    html = (site / "lessons" / "03-computation-graph" / "index.html").read_text(encoding="utf-8")
-    assert re.search(
-        r'<a class="md-button" download="lessons-03-computation-graph.ipynb" '
-        r'href="../../notebooks/lessons-03-computation-graph.ipynb">Download as notebook</a>',
-        html,
-    )
-    without_cells = (site / "how-to-use" / "index.html").read_text(encoding="utf-8")
-    assert "Download as notebook" not in without_cells
-    assert "Download as notebook" not in (site / "index.html").read_text(encoding="utf-8")
-    assert not (site / hook.FOLDER / "index.ipynb").exists()
-    # The engine's wheel, where the notebooks' first cell installs it from.
-    version = hook.project_version(ROOT)
-    assert (site / hook.DIST / hook.wheel_name(version)).is_file()
 
 
 def test_the_footer_names_the_licence_and_the_repository_when_known():
@@ -244,6 +220,4 @@ def test_the_footer_names_the_licence_and_the_repository_when_known():
         "The course and its engine <code>nndl</code> are free software under the MIT licence.")
     assert hook.footer("https://github.com/a/b?x=<1>").endswith(
         ': source at <a href="https://github.com/a/b?x=&lt;1&gt;">https://github.com/a/b?x=&lt;1&gt;</a>.')
-    html = (ROOT / "site" / "index.html").read_text(encoding="utf-8")
-    assert "free software under the MIT licence" in html
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")

@@ -1,4 +1,4 @@
-"""MkDocs hook: turn ```pycell fences into runnable cells and ship the cells' browser code.
+"""Site build: turn ```pycell fences into runnable cells and ship the cells' browser code.
 
 - on_config: registers ``pycell`` as a custom fence of pymdownx.superfences. A cell renders, on the
   server, as its code highlighted like any Python block (readable without JavaScript) inside the
@@ -28,7 +28,9 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 from pymdownx.superfences import SuperFencesException
 
-log = logging.getLogger("mkdocs.hooks.cells")
+from nndl_site import fences
+
+log = logging.getLogger("mkdocs.plugins.nndl.cells")
 
 FENCE = "pycell"
 OPTIONS = {
@@ -50,10 +52,7 @@ def on_config(config):
     extensions = config.markdown_extensions
     if "pymdownx.superfences" not in extensions:
         extensions.append("pymdownx.superfences")
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
-    fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
-    fences.append({"name": FENCE, "class": "nndl-cell", "validator": validate, "format": render})
+    fences.register(config, {"name": FENCE, "class": "nndl-cell", "validator": validate, "format": render})
     return config
 
 

@@ -1,4 +1,4 @@
-"""MkDocs hook: turn ```explorable fences into the lessons' interactive widgets.
+"""Site build: turn ```explorable fences into the lessons' interactive widgets.
 
 A lesson names an explorable of :mod:`nndl.explorables` in a fence; further lines may set the
 first values of its inputs::
@@ -8,7 +8,7 @@ first values of its inputs::
     a = 1
     ```
 
-The hook renders, at build time and with the engine itself, the widget's form (from the
+It renders, at build time and with the engine itself, the widget's form (from the
 explorable's controls) and its first view (``render(name, values, initial=True)``), so the page
 shows a real drawing before Python starts in the browser, and without JavaScript at all:
 
@@ -28,6 +28,8 @@ from html import escape
 
 from pymdownx.superfences import SuperFencesException
 
+from nndl_site import fences
+
 FENCE = "explorable"
 
 
@@ -46,10 +48,7 @@ def parse(source):
 
 
 def on_config(config):
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
-    fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
-    fences.append({"name": FENCE, "class": "nndl-explorable", "format": render})
+    fences.register(config, {"name": FENCE, "class": "nndl-explorable", "format": render})
     return config
 
 

@@ -1,4 +1,4 @@
-"""MkDocs hook: a Content-Security-Policy on every page, as a <meta> element.
+"""Site build: a Content-Security-Policy on every page, as a <meta> element.
 
 GitHub Pages cannot send HTTP headers, so the policy travels in the page itself, first in <head>,
 before any script. It allows what the course needs and nothing from any other origin:

@@ -1,4 +1,4 @@
-"""Build hook for the lessons' pages: checked figures in the prose, and the page's width for code.
+"""Site build, the lessons' pages: checked figures in the prose, and the page's width for code.
 
 Checked figures. A number the prose states about a result (an accuracy, a cost, a count) is
 written with the expression that produces it, in the page's own cells:
@@ -19,9 +19,10 @@ This module needs only the standard library: the tests import it to read the mar
 
 import re
 
+from nndl_site import fences
+
 MARKER = re.compile(r"\{\{(?P<text>[^{}:\n]+?):\s*(?P<expr>[^{}\n]+?)\s*\}\}")
 TOLERANCE = re.compile(r"^(?P<expr>.*?)\s*±\s*(?P<tol>\d+(?:\.\d+)?)$")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 WORDS = {
     word: value
@@ -61,26 +62,11 @@ class Figure:
         return f"line {self.line}: {self.text!r} = {self.expr}"
 
 
-def prose_lines(markdown):
-    """(line number, line) of the Markdown outside fenced code blocks."""
-    fence = None
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        opening = FENCE.match(line)
-        if fence is None and opening:
-            fence = opening[1]
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-        yield number, line
-
-
 def figures(markdown):
     """Every checked figure of a page, in order."""
     return [
         Figure(m["text"], m["expr"], number)
-        for number, line in prose_lines(markdown)
+        for number, line in fences.prose_lines(markdown)
         for m in MARKER.finditer(line)
     ]
 
@@ -88,7 +74,7 @@ def figures(markdown):
 def render(markdown):
     """The Markdown with each checked figure replaced by its text (code blocks untouched)."""
     lines = markdown.splitlines(keepends=True)
-    for number, line in prose_lines(markdown):
+    for number, line in fences.prose_lines(markdown):
         lines[number - 1] = MARKER.sub(lambda m: m["text"].strip(), lines[number - 1])
     return "".join(lines)
 

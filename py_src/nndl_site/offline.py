@@ -1,4 +1,4 @@
-"""MkDocs hook: the service worker that keeps the course working with no network (site/sw.js).
+"""Site build: the service worker that keeps the course working with no network (site/sw.js).
 
 - manifest(site, site_url) lists every file of the built site a reader could need offline, with
   its size and sha256: the pages, their assets, the search index, the sitemap, the notebooks and
@@ -25,15 +25,15 @@
   A service worker must sit at the site's root to control every page (GitHub Pages cannot send
   a Service-Worker-Allowed header), and browsers install a new one only when its bytes change:
   with the manifest inside, every deployment that changes any file ships a new worker.
-- on_post_build calls it, after docs/hooks/cells.py has copied the runtime into site/pyodide/
-  (this hook is listed after that one in mkdocs.yml).
+- on_post_build calls it, after nndl_site/cells.py has copied the runtime into site/pyodide/
+  (nndl_site.plugin calls this module after that one).
 """
 
 import hashlib
 import json
 from pathlib import Path
 
-SOURCE = Path(__file__).resolve().parent.parent / "javascripts" / "sw.js"
+SOURCE = Path(__file__).resolve().parents[2] / "docs" / "javascripts" / "sw.js"
 WORKER = "sw.js"
 PLACEHOLDER = "/* manifest */ null"
 OFFLINE_PAGE = "offline/index.html"
