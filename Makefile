@@ -47,7 +47,7 @@ venv: $(STAMP)
 # The engine's suite on CPython and inside Pyodide are independent and each keeps one core busy:
 # they run side by side (each one's output printed whole when it ends), then the site's tests.
 test: lint-workflows
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-engine test-pyodide
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-engine test-pyodide notebook-env
 	$(COMPARE_COUNTS)
 	$(MAKE) --no-print-directory test-site
 
@@ -188,8 +188,22 @@ serve: site
 browsers:
 	scripts/install-browsers
 
-test-site: site browsers
-	$(PY) -m pytest site_tests $(PYTEST_ARGS)
+test-site: site browsers notebook-env
+	NNDL_NOTEBOOK_ENV=$(NOTEBOOK_ENV) $(PY) -m pytest site_tests $(PYTEST_ARGS)
+
+# The Jupyter kernel's own virtual environment for site_tests/test_notebooks_in_jupyter.py
+# (requirements/notebooks.txt; never .venv), made beside the engine's tests, which keep the
+# processor busy while pip mostly downloads. The test removes nndl from it before the notebooks'
+# first cell installs it again from the site's wheel.
+NOTEBOOK_ENV := build/notebook-env
+.PHONY: notebook-env
+notebook-env: $(NOTEBOOK_ENV)/.installed
+
+$(NOTEBOOK_ENV)/.installed: requirements/notebooks.txt | $(STAMP)
+	rm -rf $(NOTEBOOK_ENV)
+	@python312="$$(scripts/find-python312)"; "$$python312" -m venv $(NOTEBOOK_ENV)
+	$(NOTEBOOK_ENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/notebooks.txt
+	@touch $@
 
 # --- The benchmark (not a test): scripts/bench.py, on a private copy of site/ ---
 #   make bench   start-up (cold, warm, next page, and the bare Pyodide page) and logistic regression

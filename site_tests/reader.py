@@ -56,6 +56,20 @@ class Reader:
                   message=f"the page {path} to replace this one")
         self.wait_for_cells()
 
+    def go(self, path):
+        """Go to another page of the site the way its links do (Material's instant navigation:
+        no reload, the same Python); wait for the new page's cells."""
+        self.js("document.querySelector('.md-content').dataset.left = 'yes'")
+        self.js(
+            "(() => { const a = document.createElement('a');"
+            f" a.href = {json.dumps(self.site_url + path)};"
+            " document.body.append(a); a.click(); a.remove(); })()"
+        )
+        self.wait(f"location.pathname.endsWith({json.dumps(path)})"
+                  " && !document.querySelector('.md-content[data-left]')",
+                  message=f"the page {path} to replace this one")
+        self.wait_for_cells()
+
     def reload(self):
         self.tab.reload()
         self.wait_for_cells()

@@ -1,7 +1,9 @@
 """Every page of the built site with cells, run the way a reader runs it, in every engine the
 site supports (Chromium, Firefox and WebKit: the `reader` fixture, reader.py).
 
-For each page and engine (one test each, in a fresh browser profile: its own cache and storage):
+For each page and engine (one test each; in each engine one reader goes through the pages in the
+course's order in one tab, from a fresh browser profile, reaching each next page as the site's
+links do, so Python starts once per engine, as it does for a reader going through the course):
 
 - each cell's Run button is pressed in turn (the first one while Python starts), waiting for the
   cell to end. Every cell must end "done", except that a cell marked ```pycell manual may end in
@@ -25,6 +27,7 @@ of the session, with each page's slowest cell. Then the progress of the home pag
 navigation, a reload and a reset, and screenshots of the map are taken.
 """
 
+import contextlib
 import json
 import posixpath
 import re
@@ -33,7 +36,7 @@ import time
 import pytest
 from conftest import ROOT, SCREENSHOTS, SESSION_REPORT, Cells, check_with_axe
 from playwright.sync_api import expect
-from reader import PYTHON_TIMEOUT
+from reader import PYTHON_TIMEOUT, Reader
 
 # The notebooks: which pages have no notebook, which cells only the page can run.
 from nndl_site import notebooks as notebooks_hook
@@ -240,13 +243,51 @@ def test_the_page_downloads_as_its_notebook_of_its_cells(name, open_page, page):
     check_notebook(page, name, url, len(cells))
 
 
+#: The reader of each engine going through the course: engine name → Reader, while its pages pass.
+course_readers = {}
+
+
+@pytest.fixture
+def course_reader(engine, site_server):
+    """One reader per engine reads every page, in the course's order, in one tab: the first page
+    opened in a fresh profile, each next one reached as the site's links reach it (instant
+    navigation, which keeps Python running, as a reader going through the course has it). A page
+    that fails ends that visit: the next page starts a fresh one. The test fails on any
+    uncaught error its page reported."""
+    reader = course_readers.pop(engine.name, None)
+    if reader is None:
+        reader = Reader(engine.open_tab(), site_server.url)
+    seen = len(reader.tab.unexpected_errors())
+    yield reader
+    errors = reader.tab.unexpected_errors()[seen:]
+    passed = course_readers.get(engine.name) is reader
+    if not passed or getattr(reader, "page_name", None) == PAGES[-1]:
+        course_readers.pop(engine.name, None)
+        reader.tab.close()
+    assert errors == [], "errors reported by the page"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def close_course_readers():
+    yield
+    while course_readers:
+        _, reader = course_readers.popitem()
+        with contextlib.suppress(Exception):  # its engine may have been closed already
+            reader.tab.close()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", PAGES)
-def test_every_cell_of_the_page_runs_with_the_outputs_the_lesson_promises(name, reader):
+def test_every_cell_of_the_page_runs_with_the_outputs_the_lesson_promises(name, course_reader):
+    reader = course_reader
     parsed = load(name)
     engine = reader.engine
     opened = time.monotonic()
-    reader.open(url_of(name))
+    if getattr(reader, "page_name", None) is None:
+        reader.open(url_of(name))
+    else:
+        reader.go(url_of(name))
+    reader.page_name = name
     count = reader.count()
     assert count == len(parsed.cells), (
         f"{name}: the page shows {count} cells, the Markdown has {len(parsed.cells)}"
@@ -304,6 +345,7 @@ def test_every_cell_of_the_page_runs_with_the_outputs_the_lesson_promises(name, 
     # is put into the page through Playwright.
     if engine == "chromium":
         check_with_axe(reader.tab.page, name, "cells run")
+    course_readers[engine] = reader  # the page passed: the visit goes on to the next page
 
 
 # ---- The reader's progress on the course map ----------------------------------------------

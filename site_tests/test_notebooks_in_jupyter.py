@@ -71,13 +71,18 @@ def published_install(notebook):
 
 @pytest.fixture(scope="module")
 def kernel_environment(tmp_path_factory):
-    """A fresh virtual environment with nbclient and ipykernel, and without nndl."""
+    """A virtual environment of its own with nbclient and ipykernel, and without nndl: the one
+    make test-site made ($NNDL_NOTEBOOK_ENV), else a fresh one."""
     folder = tmp_path_factory.mktemp("jupyter")
-    venv = folder / "venv"
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    made = os.environ.get("NNDL_NOTEBOOK_ENV")  # make test-site's, made beside the engine's tests
+    venv = Path(made).resolve() if made else folder / "venv"
     python = venv / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-r", REQUIREMENTS], check=True)
+    if made:  # nndl left by an earlier run's first cell goes: the notebooks must install it
+        subprocess.run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "nndl"], check=True)
+    else:
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "-r", REQUIREMENTS], check=True)
     home = folder / "home"
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "IPYTHON"))}
