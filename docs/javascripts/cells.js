@@ -24,8 +24,9 @@
 //   passed, quiz answers (quiz.js) and lessons read to the end, not cells run.
 
 import { mountDashboards } from "./dashboard.js";
-import { createEditor } from "./editor.js";
 import { mountExplorables } from "./explorables.js";
+import { lazyEditor } from "./lazy-editor.js";
+import { startBytes, waitForRun } from "./light.js";
 import { mountOffline } from "./offline.js";
 import { OutputArea, h } from "./output.js";
 import { exerciseState, mountProgress, recordExercise, recordRead } from "./progress.js";
@@ -124,9 +125,9 @@ class Cell {
     const saved = store.edited(this.hash);
     this.orphan = saved ? null : store.orphan(this.index, new Set(hashes));
     const code = saved?.code ?? this.orphan?.code ?? this.original;
-    source.replaceChildren();
     root.replaceChildren(bar, source, this.notice, outputEl);
-    this.editor = createEditor({
+    // Built when it comes near the screen or is wanted; until then the served code shows.
+    this.editor = lazyEditor({
       parent: source,
       doc: code,
       label: `Python code of cell ${number}`,
@@ -144,6 +145,16 @@ class Cell {
     this.setState(this.root.dataset.state || "idle");
     this.updateEdited();
     root.dataset.mounted = "";
+  }
+
+  /** Before Python has started on a page that waits for a Run: what that Run downloads. */
+  showCost(bytes) {
+    this.runCost?.remove();
+    this.runCost = null;
+    if (!bytes) return;
+    this.runCost = h("span", { class: "nndl-button__cost" }, ` (${megabytes(bytes)})`);
+    this.runButton.append(this.runCost);
+    this.runButton.title = `Run: starts Python, a ${megabytes(bytes)} download`;
   }
 
   button(name, path, onClick, attributes) {
@@ -458,6 +469,7 @@ class Session {
 
   onRuntime(event) {
     if (event.type === "status") {
+      if (event.status.phase !== "idle") for (const cell of this.cells) cell.showCost(null);
       for (const cell of this.cells) {
         if (cell.job && !cell.job.started) cell.setStatus(runtime.ready ? "Queued" : "Waiting for Python");
       }
@@ -679,11 +691,16 @@ function mount() {
   session = null;
   if (!roots.length) return;
   // Python starts first, before the cells build their editors, and not at the page's load event:
-  // its downloads and start-up take seconds and run in a worker, which the page does not wait for.
-  runtime.start();
+  // its downloads and start-up take seconds and run in a worker, which the page does not wait for;
+  // unless the page waits for a Run (light.js): then each Run button says what it downloads.
+  const waits = waitForRun(roots);
+  if (!waits) runtime.start();
   status ??= new RuntimeStatus();
   status.attach();
   session = new Session(roots);
+  if (waits && runtime.status.phase === "idle") {
+    for (const cell of session.cells) cell.showCost(startBytes());
+  }
 }
 
 if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
