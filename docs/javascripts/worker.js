@@ -64,11 +64,13 @@ async function start({ runtimeURL, interruptBuffer: buffer, without }) {
   startDownloads(runtimeURL);
   const loadPyodide = await importPyodide(runtimeURL);
   pyodide = await startPython(loadPyodide, runtimeURL);
+  const interpreter = Date.now();
   if (buffer) {
     interruptBuffer = buffer;
     pyodide.setInterruptBuffer(buffer);
   }
   await loadEngine();
+  const numpyReady = Date.now();
   installKernel(without);
   runner = installRunner();
   await interpreterChecked;
@@ -76,8 +78,17 @@ async function start({ runtimeURL, interruptBuffer: buffer, without }) {
     "import sys, numpy; f'{sys.version.split()[0]} {numpy.__version__}'",
   );
   const [python, numpy] = versions.split(" ");
-  post("ready", { python, numpy, seconds: (performance.now() - t0) / 1000 });
+  const stages = { download: downloadsEnded(runtimeURL), interpreter, numpy: numpyReady, python: Date.now() };
+  post("ready", { python, numpy, seconds: (performance.now() - t0) / 1000, stages });
   started = true;
+}
+
+/** When the last byte of the start-up's downloads arrived (ms since the epoch), from the
+ *  worker's Resource Timing: the stages' figures of `make bench` (scripts/bench.py). */
+function downloadsEnded(runtimeURL) {
+  const ends = performance.getEntriesByType("resource")
+    .filter((entry) => entry.name.startsWith(runtimeURL)).map((entry) => entry.responseEnd);
+  return ends.length ? Math.round(performance.timeOrigin + Math.max(...ends)) : null;
 }
 
 // ---- Stage 0: byte counts for every download, reported as progress --------------------------
