@@ -589,6 +589,9 @@ def gzip_server(site):
                 body = self.compressed[file] = gzip.compress(file.read_bytes(), compresslevel=6)
             self.send_response(200)
             self.send_header("Content-Type", self.guess_type(str(file)))
+            # What GitHub Pages sends: a validator and ten minutes of freshness.
+            self.send_header("Last-Modified", self.date_time_string(int(file.stat().st_mtime)))
+            self.send_header("Cache-Control", "max-age=600")
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Vary", "Accept-Encoding")
@@ -639,13 +642,24 @@ def bench_network(browsers, runs, results):
                 if emulated:
                     emulate_network(tab)
                 loaded = []
-                tab.context.on("requestfinished", lambda request: loaded.append(transferred_bytes(request)))
+
+                def count(request):
+                    try:
+                        loaded.append((request.url, transferred_bytes(request)))
+                    except Exception:  # noqa: BLE001  (a request still finishing as the tab closes)
+                        pass
+
+                tab.context.on("requestfinished", count)
                 first = first_result_ms(tab, server.url + FIRST_PAGE)
+                tab.context.remove_listener("requestfinished", count)
                 if save_data:
                     seconds = (first - tab.js("window.__runPressed")) / 1000
                 else:
                     seconds = first / 1000
-                    results["network_cold_bytes"].add(sum(loaded))
+                    results["network_cold_bytes"].add(sum(size for _, size in loaded))
+                    largest = sorted(loaded, key=lambda item: -item[1])[:6]
+                    print("    largest transfers: " + ", ".join(
+                        f"{url.rsplit('/', 1)[-1]} {size / 1e6:.2f} MB" for url, size in largest), flush=True)
                     download = stages_of(tab, first)["download"]
                     if download is not None:
                         results["network_stage_download"].add(download)
@@ -688,11 +702,9 @@ def site_pages(site):
 
 def bench_lighthouse(site, pages, results):
     """Lighthouse (npm, package-lock.json) with Debian's Chromium and its default mobile settings
-    (simulated slow 4G, 4× slower CPU) on each page of `site` (a copy of the site as built, without
+    (simulated slow 4G, 4× slower CPU) on each page of `site`, served gzip-compressed (a copy of the site as built, without
     the start-up workloads' recorder, which would press Run). Results: lighthouse_<page>_<figure>."""
-    from site_tests_conftest import SiteServer
-
-    server = SiteServer(isolated=False, root=site)
+    server = gzip_server(site)  # compressed, as GitHub Pages serves the site
     try:
         lighthouse_pages(server, pages, results)
     finally:
@@ -913,8 +925,8 @@ def stages_table(results):
 
 def lighthouse_table(results):
     """Lighthouse's scores per page, with the goals."""
-    pages = sorted({name[len("lighthouse_"):].rsplit("_", 1)[0] for name in results
-                    if name.startswith("lighthouse_") and name.endswith("_tbt_ms")})
+    pages = sorted(name[len("lighthouse_"):-len("_tbt_ms")] for name in results
+                   if name.startswith("lighthouse_") and name.endswith("_tbt_ms"))
     if not pages:
         return ""
     r = results.get
@@ -934,8 +946,9 @@ def lighthouse_table(results):
     lines.insert(1, "|" + "---|" * len(rows[0]))
     lines.append("")
     lines.append("Lighthouse 12 (npm, package-lock.json) with Debian's Chromium, default mobile settings "
-                 "(simulated slow 4G, 4× CPU slowdown), one run per page unless n is given; no host "
-                 "but this machine reachable.")
+                 "(simulated slow 4G, 4× CPU slowdown), the site served gzip-compressed as GitHub "
+                 "Pages serves it; one run per page unless n is given; no host but this machine "
+                 "reachable.")
     return "\n".join(lines)
 
 
@@ -953,7 +966,8 @@ def table_from_json(paths):
 
 def report(results, info):
     """Chromium's table against native CPython, then the engines side by side."""
-    parts = [table(results, info)]
+    main = table(results, info)
+    parts = [main] if main.count("\n|") > 1 else []  # a table with rows
     for extra in (engines_table(results, info), stages_table(results), lighthouse_table(results)):
         if extra:
             parts.append(extra)
