@@ -28,12 +28,22 @@ Workloads run through real pages, as a reader runs them:
   CPython (.venv) in a subprocess, for the reference;
 - dot, in Chromium: the vectorization lesson's own first cell (a loop against np.dot on 10⁶
   elements), run as it is; the same code natively.
+- startup also records where each visit's seconds go: each stage's end (STAGES), from User
+  Timing marks the page makes (runtime.js, for the worker) or the bare page makes itself;
+- network, in Chromium: the demo page's cold first result, served gzip-compressed (as GitHub
+  Pages serves) under Chromium's network emulation (NETWORK: 25 Mbit/s, 40 ms round trip), goal
+  ≤ 4 s; and a browser saving data (navigator.connection.saveData), whose Python starts at the
+  first Run: from that Run to its result, on this machine's network and under the emulation;
+- lighthouse: npm's Lighthouse with Debian's Chromium, mobile defaults, on every page (--pages
+  for some), served gzip-compressed: Performance, Accessibility, Best practices, SEO and total
+  blocking time, against Performance ≥ 90, Accessibility 100, TBT ≤ 200 ms.
 
-    .venv/bin/python scripts/bench.py [--only startup,lr,deep,dot] [--engines chromium,firefox,webkit]
-                                      [--runs 3] [--site DIR]
+    .venv/bin/python scripts/bench.py [--only startup,network,lr,deep,dot,lighthouse]
+                                      [--engines chromium,firefox,webkit] [--runs 3] [--site DIR]
+                                      [--pages PATH,PATH]
 
-The complete default run takes about 20–25 minutes on a 2-core machine (the deep training
-dominates).
+The complete default run takes about 35–45 minutes on a 2-core machine (the deep training and
+Lighthouse's 19 pages dominate).
 """
 
 import argparse

@@ -139,7 +139,8 @@ class Reader:
         """Wait for the cell's code editor, scrolling to the cell as a reader does when it is not
         built yet (editors are built as their cells come near the screen, or in idle time)."""
         cell = self.cell(number)
-        self.js(f"{cell}.querySelector('.cm-content') || {cell}.scrollIntoView({{ block: 'center' }})")
+        self.js(f"(() => {{ const cell = {cell}; if (!cell.querySelector('.cm-content'))"
+                " cell.scrollIntoView({ block: 'center' }); return true; })()")
         self.wait(f"!!{cell}.querySelector('.cm-content')", timeout=10,
                   message=f"the editor of cell {number}")
 
