@@ -12,6 +12,9 @@
 //   completed cells again (the code of their last successful run), saying so. A crash of Python
 //   (running out of memory…) takes the same path, and the crashed cell says why.
 // - Edits are saved as they are typed (storage.js) and come back on reload.
+// - Light until Python is wanted: editors are built as cells come near the screen or are reached
+//   (lazy-editor.js); when the browser saves data, or the page's cells are all greetings, Python
+//   starts at the first Run, whose button says what it downloads (light.js).
 // - Exercises: a cell rendered from ```pycell exercise="<id>" is a starter of the exercise <id>,
 //   ```pycell check="<id>" its check (docs/hooks/exercises.py also marks its hint and solution).
 //   A cell edited since it last ran says so ("changed since it ran", announced). Running a check
@@ -149,12 +152,14 @@ class Cell {
 
   /** Before Python has started on a page that waits for a Run: what that Run downloads. */
   showCost(bytes) {
+    this.runTitle ??= this.runButton.title;
     this.runCost?.remove();
     this.runCost = null;
+    this.runButton.title = this.runTitle;
     if (!bytes) return;
     this.runCost = h("span", { class: "nndl-button__cost" }, ` (${megabytes(bytes)})`);
     this.runButton.append(this.runCost);
-    this.runButton.title = `Run: starts Python, a ${megabytes(bytes)} download`;
+    this.runButton.title = `Run: starts Python, a ${megabytes(bytes)} download. ${this.runTitle}`;
   }
 
   button(name, path, onClick, attributes) {
