@@ -206,12 +206,15 @@ $(NOTEBOOK_ENV)/.installed: requirements/notebooks.txt | $(STAMP)
 	@touch $@
 
 # --- The benchmark (not a test): scripts/bench.py, on a private copy of site/ ---
-#   make bench   start-up (cold, warm, next page, and the bare Pyodide page) and logistic regression
-#                in Chromium, Firefox and WebKit side by side; the L-layer training and the
-#                vectorization race in Chromium; all against native CPython, 3 runs each; prints
-#                the tables, writes build/bench.json and build/bench.md. Takes about 20–25 minutes
-#                on a 2-core machine.
+#   make bench   start-up (cold, warm, next page, and the bare Pyodide page; each stage's end) and
+#                logistic regression in Chromium, Firefox and WebKit side by side; the L-layer
+#                training and the vectorization race in Chromium; all against native CPython, 3 runs
+#                each; in Chromium, a cold visit served gzip-compressed at 25 Mbit/s and 40 ms and a
+#                browser saving data ("network"), and Lighthouse on every page ("lighthouse",
+#                npm's, with Debian's Chromium); prints the tables, writes build/bench.json and
+#                build/bench.md. Takes about 35–45 minutes on a 2-core machine.
 #   make bench BENCH_ARGS="--only startup,lr --engines chromium,webkit --runs 5"   a selection
+#   make bench BENCH_ARGS="--only lighthouse --pages lessons/03-computation-graph/,"   some pages
 BENCH_ARGS ?=
 
 .PHONY: bench

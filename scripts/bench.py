@@ -28,12 +28,22 @@ Workloads run through real pages, as a reader runs them:
   CPython (.venv) in a subprocess, for the reference;
 - dot, in Chromium: the vectorization lesson's own first cell (a loop against np.dot on 10⁶
   elements), run as it is; the same code natively.
+- startup also records where each visit's seconds go: each stage's end (STAGES), from User
+  Timing marks the page makes (runtime.js, for the worker) or the bare page makes itself;
+- network, in Chromium: the demo page's cold first result, served gzip-compressed (as GitHub
+  Pages serves) under Chromium's network emulation (NETWORK: 25 Mbit/s, 40 ms round trip), goal
+  ≤ 4 s; and a browser saving data (navigator.connection.saveData), whose Python starts at the
+  first Run: from that Run to its result, on this machine's network and under the emulation;
+- lighthouse: npm's Lighthouse with Debian's Chromium, mobile defaults, on every page (--pages
+  for some), served gzip-compressed: Performance, Accessibility, Best practices, SEO and total
+  blocking time, against Performance ≥ 90, Accessibility 100, TBT ≤ 200 ms.
 
-    .venv/bin/python scripts/bench.py [--only startup,lr,deep,dot] [--engines chromium,firefox,webkit]
-                                      [--runs 3] [--site DIR]
+    .venv/bin/python scripts/bench.py [--only startup,network,lr,deep,dot,lighthouse]
+                                      [--engines chromium,firefox,webkit] [--runs 3] [--site DIR]
+                                      [--pages PATH,PATH]
 
-The complete default run takes about 20–25 minutes on a 2-core machine (the deep training
-dominates).
+The complete default run takes about 35–45 minutes on a 2-core machine (the deep training and
+Lighthouse's 19 pages dominate).
 """
 
 import argparse
@@ -56,7 +66,7 @@ sys.path.insert(0, str(ROOT / "site_tests"))
 import engines  # noqa: E402  (site_tests/engines.py: the three engines behind one interface)
 from reader import Reader  # noqa: E402
 
-WORKLOADS = ("startup", "lr", "deep", "dot")
+WORKLOADS = ("startup", "network", "lr", "deep", "dot", "lighthouse")
 #: The workloads measured in every engine asked for; the others in Chromium only.
 ALL_ENGINES_WORKLOADS = ("startup", "lr")
 ENGINE_LABELS = {"chromium": "Chromium", "firefox": "Firefox", "webkit": "WebKit"}
@@ -134,6 +144,7 @@ new MutationObserver(() => {
   const run = cell.querySelector('.nndl-button--run');
   if (run && cell.dataset.mounted !== undefined && !cell.__pressed) {
     cell.__pressed = true;
+    window.__runPressed = performance.now();
     run.click();
   }
   if (cell.dataset.state === 'done' && !window.__firstResult) window.__firstResult = performance.now();
@@ -166,7 +177,12 @@ BARE_HTML = """<!doctype html>
 <script type="module">
 const { loadPyodide } = await import("./pyodide/pyodide.mjs");
 const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", location.href).href });
+performance.mark("nndl:interpreter");
 await pyodide.loadPackage("numpy");
+pyodide.runPython("import numpy");
+performance.mark("nndl:numpy");
+const ends = performance.getEntriesByType("resource").filter((e) => e.name.includes("/pyodide/"));
+performance.mark("nndl:download", { startTime: Math.max(...ends.map((e) => e.responseEnd)) });
 pyodide.runPython("import numpy; numpy.arange(3).sum()");
 window.__firstResult = performance.now();
 </script>
@@ -379,10 +395,32 @@ def transferred_bytes(request):
     return sizes["responseHeadersSize"] + sizes["responseBodySize"]
 
 
-def two_visits(browsers, engine, path):
+#: The stages of a start-up, in the order they end: the last byte of the runtime's downloads in;
+#: the interpreter started (CPython and its standard library: Pyodide's loadPyodide returned);
+#: NumPy (and, on the lesson, nndl) imported; Python ready for the cells (the worker's runner
+#: installed: the lesson's page only, the bare page has none); the first cell's result. Each is the
+#: page's User Timing mark "nndl:<stage>" (runtime.js marks the worker's, BARE_HTML its own), in
+#: seconds from the start of navigation.
+STAGES = ("download", "interpreter", "numpy", "python", "first_result")
+STAGE_LABELS = {"download": "Downloads in", "interpreter": "Interpreter started",
+                "numpy": "NumPy ready", "python": "Python ready", "first_result": "First result"}
+READ_STAGES = ("Object.fromEntries(performance.getEntriesByType('mark')"
+               ".filter((m) => m.name.startsWith('nndl:')).map((m) => [m.name.slice(5), m.startTime]))")
+
+
+def stages_of(tab, first_ms):
+    """The stages of the visit just measured, in seconds (a stage the page did not mark: None)."""
+    marks = tab.js(READ_STAGES) or {}
+    found = {stage: (marks[stage] / 1000 if marks.get(stage) is not None else None) for stage in STAGES}
+    found["first_result"] = first_ms / 1000
+    return found
+
+
+def two_visits(browsers, engine, path, stages=None):
     """A fresh browser profile opens path, then a new tab of the same browser opens it again.
     Returns the first result's seconds and (Chromium only) the bytes transferred of the first
-    visit, the seconds of the second, and the tab, still open."""
+    visit, the seconds of the second, and the tab, still open. With a dict `stages`, puts the
+    stages of each visit there, under "cold" and "warm"."""
     tab = browsers.fresh_profile(engine)
     loaded = []
     if engine == "chromium":  # Playwright sees every request's size; the others: not measured
@@ -392,11 +430,15 @@ def two_visits(browsers, engine, path):
 
         tab.context.on("requestfinished", count)
     cold = first_result_ms(tab, browsers.url(path)) / 1000
+    if stages is not None:
+        stages["cold"] = stages_of(tab, cold * 1000)
     if engine == "chromium":
         tab.context.remove_listener("requestfinished", count)
     # A second visit: this tab closed, a new tab of the same browser (its HTTP and code caches).
     tab.new_tab()
     warm = first_result_ms(tab, browsers.url(path)) / 1000
+    if stages is not None:
+        stages["warm"] = stages_of(tab, warm * 1000)
     return cold, (sum(loaded) if loaded else None), warm, tab
 
 
@@ -412,17 +454,25 @@ def bench_startup(browsers, engine_names, runs, results):
         for figure in STARTUP_FIGURES:
             if engine == "chromium" or "bytes" not in figure:
                 results[key(engine, figure)] = Series()
+        for figure in stage_figures():
+            results[key(engine, figure)] = Series()
     for run in range(runs):
         for engine in engine_names:
             r = lambda figure: results[key(engine, figure)]  # noqa: E731
-            cold, loaded, warm, tab = two_visits(browsers, engine, FIRST_PAGE)
+            ours, bare = {}, {}
+            cold, loaded, warm, tab = two_visits(browsers, engine, FIRST_PAGE, ours)
             r("cold_first_result").add(cold)
             r("warm_first_result").add(warm)
             r("next_page_first_result").add(next_page_result_ms(tab, NEXT_PAGE) / 1000)
             browsers.close_tab(tab)
             # The reference, in a fresh profile of its own: the same two visits of the bare page.
-            bare_cold, bare_loaded, bare_warm, tab = two_visits(browsers, engine, BARE_PAGE)
+            bare_cold, bare_loaded, bare_warm, tab = two_visits(browsers, engine, BARE_PAGE, bare)
             browsers.close_tab(tab)
+            for prefix, visits in (("", ours), ("bare_", bare)):
+                for visit, found in visits.items():
+                    for stage, seconds in found.items():
+                        if seconds is not None:
+                            r(f"{prefix}stage_{visit}_{stage}").add(seconds)
             r("bare_cold_first_result").add(bare_cold)
             r("bare_warm_first_result").add(bare_warm)
             bytes_text = bare_bytes_text = ""
@@ -434,6 +484,11 @@ def bench_startup(browsers, engine_names, runs, results):
                   f" next page {r('next_page_first_result').values[-1]:.2f} s{bytes_text};"
                   f" bare Pyodide page: cold {bare_cold:.2f} s, warm {bare_warm:.2f} s"
                   f"{bare_bytes_text}", flush=True)
+
+
+def stage_figures():
+    return [f"{prefix}stage_{visit}_{stage}" for prefix in ("", "bare_") for visit in ("cold", "warm")
+            for stage in STAGES]
 
 
 def run_cell(reader, code=None, timeout_s=3600):
@@ -507,12 +562,207 @@ def bench_dot(browsers, runs, threads, results):
                    dot_np_native=n_dot)
 
 
+# ---- A real network: gzip as GitHub Pages serves, Chromium's network emulation ---------------
+
+#: The network of a cold visit on a good mobile or home connection: 25 Mbit/s down and up, 40 ms
+#: round trip (Chromium's emulation: each request waits the round trip, all share the bandwidth).
+NETWORK = {"mbps": 25, "rtt_ms": 40}
+#: What the server compresses, as GitHub Pages does (text, and WebAssembly by one report); zip
+#: files and wheels are compressed already.
+GZIP_SUFFIXES = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".xml", ".txt", ".map", ".wasm",
+                 ".py", ".ipynb", ".webmanifest"}
+
+
+def gzip_server(site):
+    """A server of the private copy like conftest's, which sends gzip-compressed bodies to a
+    browser that accepts them."""
+    import gzip
+    from urllib.parse import unquote, urlsplit
+
+    from site_tests_conftest import BASE_PATH, SiteHandler, SiteServer
+
+    class GzipHandler(SiteHandler):
+        compressed = {}
+
+        def do_GET(self):
+            path = unquote(urlsplit(self.path).path)
+            file = self.root / path[len(BASE_PATH):] if path.startswith(BASE_PATH) else None
+            if file is not None and file.is_dir():
+                file = file / "index.html"
+            if (file is None or "gzip" not in self.headers.get("Accept-Encoding", "")
+                    or file.suffix not in GZIP_SUFFIXES or not file.is_file()):
+                super().do_GET()
+                return
+            self.requests.append(path)
+            body = self.compressed.get(file)
+            if body is None:
+                body = self.compressed[file] = gzip.compress(file.read_bytes(), compresslevel=6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(file)))
+            # What GitHub Pages sends: a validator and ten minutes of freshness.
+            self.send_header("Last-Modified", self.date_time_string(int(file.stat().st_mtime)))
+            self.send_header("Cache-Control", "max-age=600")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = SiteServer(isolated=False, root=site)
+    server.httpd.RequestHandlerClass = type("Handler", (GzipHandler,), {
+        "root": Path(site), "isolated": False, "requests": server.requests})
+    return server
+
+
+def emulate_network(tab):
+    """Chromium's network emulation on the tab's page (and its workers' requests)."""
+    session = tab.context.new_cdp_session(tab.page)
+    session.send("Network.enable")
+    rate = NETWORK["mbps"] * 1e6 / 8  # bytes per second
+    session.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": NETWORK["rtt_ms"], "downloadThroughput": rate,
+        "uploadThroughput": rate})
+    return session
+
+
+SAVE_DATA_SCRIPT = ("Object.defineProperty(Navigator.prototype, 'connection', { configurable: true,"
+                    " get: () => ({ saveData: true, effectiveType: '4g' }) });")
+
+
+def bench_network(browsers, runs, results):
+    """Chromium, a fresh profile each: the demo page's cold first result served gzip-compressed
+    under NETWORK's emulation; and a browser saving data (Python starts at the first Run), from
+    the Run to the result, on this machine's network and under the emulation."""
+    server = gzip_server(browsers.server.httpd.RequestHandlerClass.root)
+    figures = ("network_cold_first_result", "network_cold_bytes", "network_stage_download",
+               "savedata_cold_run_to_result", "savedata_network_cold_run_to_result")
+    for figure in figures:
+        results[figure] = Series()
+    try:
+        for run in range(runs):
+            line = []
+            for figure, save_data, emulated in (
+                ("network_cold_first_result", False, True),
+                ("savedata_cold_run_to_result", True, False),
+                ("savedata_network_cold_run_to_result", True, True),
+            ):
+                tab = browsers.fresh_profile("chromium")
+                if save_data:
+                    tab.context.add_init_script(SAVE_DATA_SCRIPT)
+                if emulated:
+                    emulate_network(tab)
+                loaded = []
+
+                def count(request):
+                    try:
+                        loaded.append((request.url, transferred_bytes(request)))
+                    except Exception:  # noqa: BLE001  (a request still finishing as the tab closes)
+                        pass
+
+                tab.context.on("requestfinished", count)
+                first = first_result_ms(tab, server.url + FIRST_PAGE)
+                tab.context.remove_listener("requestfinished", count)
+                if save_data:
+                    seconds = (first - tab.js("window.__runPressed")) / 1000
+                else:
+                    seconds = first / 1000
+                    results["network_cold_bytes"].add(sum(size for _, size in loaded))
+                    largest = sorted(loaded, key=lambda item: -item[1])[:6]
+                    print("    largest transfers: " + ", ".join(
+                        f"{url.rsplit('/', 1)[-1]} {size / 1e6:.2f} MB" for url, size in largest), flush=True)
+                    download = stages_of(tab, first)["download"]
+                    if download is not None:
+                        results["network_stage_download"].add(download)
+                results[figure].add(seconds)
+                line.append(f"{figure} {seconds:.2f} s")
+                browsers.close_tab(tab)
+            print(f"  network run {run + 1}: " + ", ".join(line)
+                  + f"; {results['network_cold_bytes'].values[-1] / 1e6:.1f} MB transferred", flush=True)
+    finally:
+        server.close()
+
+
+# ---- Lighthouse: every page, mobile defaults ------------------------------------------------------
+
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+#: Audits left out: pictures of the page (heavy to encode, and not a score).
+LIGHTHOUSE_SKIPPED = ("full-page-screenshot", "screenshot-thumbnails", "final-screenshot")
+#: Chromium for Lighthouse: headless, nothing of its own in the background, and no host but this
+#: machine's reachable at all (any other name does not resolve), so no request leaves it.
+LIGHTHOUSE_CHROME_FLAGS = " ".join([
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
+    "--disable-domain-reliability", "--metrics-recording-only",
+    '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"',
+])
+LIGHTHOUSE_GOALS = {"performance": 90, "accessibility": 100, "tbt_ms": 200}
+
+
+def site_pages(site):
+    """Every page of the site (its index.html files), as paths under its root."""
+    pages = []
+    for page in sorted(site.rglob("index.html")):
+        path = page.parent.relative_to(site).as_posix()
+        path = "" if path == "." else path + "/"
+        if not path.startswith((BARE_PAGE, "pyodide/", "assets/")):
+            pages.append(path)
+    return pages
+
+
+def bench_lighthouse(site, pages, results):
+    """Lighthouse (npm, package-lock.json) with Debian's Chromium and its default mobile settings
+    (simulated slow 4G, 4× slower CPU) on each page of `site`, served gzip-compressed (a copy of the site as built, without
+    the start-up workloads' recorder, which would press Run). Results: lighthouse_<page>_<figure>."""
+    server = gzip_server(site)  # compressed, as GitHub Pages serves the site
+    try:
+        lighthouse_pages(server, pages, results)
+    finally:
+        server.close()
+
+
+def lighthouse_pages(server, pages, results):
+    if not LIGHTHOUSE.is_file():
+        sys.exit("bench: Lighthouse is not installed: run `npm ci` (make node-modules)")
+    env = dict(os.environ, CHROME_PATH=engines.CHROMIUM)
+    with tempfile.TemporaryDirectory(prefix="nndl-lighthouse-") as tmp:
+        for page in pages:
+            report_path = Path(tmp) / "report.json"
+            command = [str(LIGHTHOUSE), server.url + page, "--quiet", "--output=json",
+                       f"--output-path={report_path}", f"--chrome-flags={LIGHTHOUSE_CHROME_FLAGS}",
+                       f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+                       f"--skip-audits={','.join(LIGHTHOUSE_SKIPPED)}"]
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+            if done.returncode != 0 or not report_path.is_file():
+                sys.exit(f"bench: Lighthouse failed on {page or 'the home page'}:\n{done.stderr[-2000:]}")
+            lh = json.loads(report_path.read_text(encoding="utf-8"))
+            if lh.get("runtimeError"):
+                sys.exit(f"bench: Lighthouse on {page}: {lh['runtimeError']}")
+            figures = {name: round(100 * lh["categories"][name]["score"])
+                       for name in LIGHTHOUSE_CATEGORIES if lh["categories"][name]["score"] is not None}
+            figures["tbt_ms"] = lh["audits"]["total-blocking-time"]["numericValue"]
+            requests = lh["audits"].get("network-requests", {}).get("details", {}).get("items", [])
+            foreign = sorted({item["url"] for item in requests
+                              if item["url"].startswith("http") and "//127.0.0.1:" not in item["url"]})
+            if foreign:
+                sys.exit(f"bench: Lighthouse on {page} asked other hosts: {foreign}")
+            failed = sorted(audit_id for audit_id, audit in lh["audits"].items()
+                            if audit.get("score") is not None and audit["score"] < 1
+                            and audit.get("scoreDisplayMode") == "binary"
+                            and any(ref["id"] == audit_id for ref in lh["categories"]["accessibility"]["auditRefs"]))
+            for name, value in figures.items():
+                results.setdefault(f"lighthouse_{page}_{name}", Series()).add(value)
+            print(f"  lighthouse {page or '(home)'}: " + ", ".join(f"{k} {v:.0f}" for k, v in figures.items())
+                  + (f"; accessibility audits failed: {', '.join(failed)}" if failed else ""), flush=True)
+
+
 # ---- Report -----------------------------------------------------------------------------------
 
 GOALS = {
     "cold_first_result": ("≤ 2.0 s", lambda v: v <= 2.0),
     "warm_first_result": ("≤ 1.0 s", lambda v: v <= 1.0),
     "next_page_first_result": ("≤ 0.3 s", lambda v: v <= 0.3),
+    "network_cold_first_result": ("≤ 4.0 s", lambda v: v <= 4.0),
 }
 
 
@@ -548,6 +798,21 @@ def table(results, info):
         reference, ratio = reference_of(r("bare_cold_bytes"), r("cold_bytes"), " MB", 1e-6, 1)
         rows.append(("Bytes transferred, cold", spread(r("cold_bytes"), " MB", 1e-6, 1),
                      reference, ratio, "–"))
+    network = f"{NETWORK['mbps']} Mbit/s, {NETWORK['rtt_ms']} ms round trip, gzip"
+    if r("network_cold_first_result"):
+        goal, met = GOALS["network_cold_first_result"]
+        rows.append((f"First result, cold, at {network}",
+                     spread(r("network_cold_first_result"), " s"),
+                     f"the runtime's downloads in at {spread(r('network_stage_download'), ' s')}", "–",
+                     f"{goal}: {'met' if met(r('network_cold_first_result').median) else 'not met'}"))
+        rows.append((f"Bytes transferred, cold, gzip", spread(r("network_cold_bytes"), " MB", 1e-6, 1),
+                     "–", "–", "–"))
+    for figure, label in (("savedata_cold_run_to_result", "Saving data: from the first Run to its result, cold"),
+                          ("savedata_network_cold_run_to_result",
+                           f"Saving data: from the first Run to its result, cold, at {network}")):
+        if r(figure):
+            rows.append((label, spread(r(figure), " s"), "Python starts at the Run, not as the page loads",
+                         "–", "–"))
     for name, label in (("lr", "Logistic regression, 2000 it."),
                         ("deep", "L-layer [12288, 20, 7, 5, 1], 2500 it.")):
         if r(f"{name}_browser"):
@@ -641,6 +906,62 @@ def engines_table(results, info):
     return "\n".join(lines)
 
 
+def stages_table(results):
+    """Where start-up goes: each stage's end, cold and warm, the lesson's page and the bare
+    Pyodide page, in every engine measured (medians, seconds from navigation)."""
+    r = results.get
+    rows = [("Engine", "Visit", "Page") + tuple(STAGE_LABELS[stage] for stage in STAGES)]
+    for engine in engines.ENGINES:
+        for visit in ("cold", "warm"):
+            for prefix, page in (("", "lesson"), ("bare_", "bare Pyodide")):
+                series = [r(key(engine, f"{prefix}stage_{visit}_{stage}")) for stage in STAGES]
+                if not any(s and s.values for s in series):
+                    continue
+                rows.append((ENGINE_LABELS[engine], visit, page)
+                            + tuple(f"{s.median:.2f} s" if s and s.values else "–" for s in series))
+    if len(rows) == 1:
+        return ""
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    lines.append("")
+    lines.append(
+        "Medians, seconds from the start of navigation to the end of each stage: the last byte of "
+        "the runtime's downloads in (Resource Timing); the interpreter started (CPython and its "
+        "standard library, Pyodide's loadPyodide returned); NumPy (and nndl) imported; Python "
+        "ready for the cells (the lesson's runner; the bare page has none); the first result. The "
+        "stages overlap: downloads go on while the interpreter starts.")
+    return "\n".join(lines)
+
+
+def lighthouse_table(results):
+    """Lighthouse's scores per page, with the goals."""
+    pages = sorted(name[len("lighthouse_"):-len("_tbt_ms")] for name in results
+                   if name.startswith("lighthouse_") and name.endswith("_tbt_ms"))
+    if not pages:
+        return ""
+    r = results.get
+    rows = [("Page", "Performance", "Accessibility", "Best practices", "SEO", "Total blocking time",
+             "Goals (Performance ≥ 90, Accessibility 100, TBT ≤ 200 ms)")]
+    for page in pages:
+        figure = lambda name: r(f"lighthouse_{page}_{name}")  # noqa: E731
+        values = {name: figure(name).median for name in (*LIGHTHOUSE_CATEGORIES, "tbt_ms") if figure(name)}
+        missed = [text for text, ok in (
+            ("Performance", values.get("performance", 0) >= LIGHTHOUSE_GOALS["performance"]),
+            ("Accessibility", values.get("accessibility", 0) >= LIGHTHOUSE_GOALS["accessibility"]),
+            ("TBT", values.get("tbt_ms", 1e9) <= LIGHTHOUSE_GOALS["tbt_ms"])) if not ok]
+        rows.append((page or "(home)",
+                     *(f"{values[name]:.0f}" if name in values else "–" for name in LIGHTHOUSE_CATEGORIES),
+                     f"{values['tbt_ms']:.0f} ms", "met" if not missed else "not met: " + ", ".join(missed)))
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    lines.append("")
+    lines.append("Lighthouse 12 (npm, package-lock.json) with Debian's Chromium, default mobile settings "
+                 "(simulated slow 4G, 4× CPU slowdown), the site served gzip-compressed as GitHub "
+                 "Pages serves it; one run per page unless n is given; no host but this machine "
+                 "reachable.")
+    return "\n".join(lines)
+
+
 def table_from_json(paths):
     results, info = {}, None
     for path in paths:
@@ -655,10 +976,11 @@ def table_from_json(paths):
 
 def report(results, info):
     """Chromium's table against native CPython, then the engines side by side."""
-    parts = [table(results, info)]
-    side = engines_table(results, info)
-    if side:
-        parts.append(side)
+    main = table(results, info)
+    parts = [main] if main.count("\n|") > 1 else []  # a table with rows
+    for extra in (engines_table(results, info), stages_table(results), lighthouse_table(results)):
+        if extra:
+            parts.append(extra)
     return "\n\n".join(parts)
 
 
@@ -707,6 +1029,9 @@ def main():
     parser.add_argument("--native-threads", type=int, default=1,
                         help="OpenBLAS threads of the native runs (default 1, the fastest on a "
                              "shared 2-core machine; 0 = OpenBLAS's default)")
+    parser.add_argument("--pages", default=None,
+                        help="Lighthouse's pages, comma-separated paths under the site's root, like "
+                             "'lessons/03-computation-graph/' ('' is the home page; default: every page)")
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench.json")
     parser.add_argument("--table", type=Path, nargs="+", metavar="JSON",
                         help="measure nothing: print the table of earlier results (several files "
@@ -745,13 +1070,20 @@ def main():
     with tempfile.TemporaryDirectory(prefix="nndl-bench-") as tmp:
         site = Path(tmp) / "site"
         shutil.copytree(args.site, site)
-        if "startup" in only:
+        if "lighthouse" in only:
+            shutil.copytree(args.site, Path(tmp) / "site-as-built")
+        if "startup" in only or "network" in only:
             add_bare_page(site)
             add_recorder(site)
+        pages = site_pages(site) if args.pages is None else args.pages.split(",")
         browsers = Browsers(site)
         try:
             if "startup" in only:
                 bench_startup(browsers, engine_names, args.runs, results)
+            if "network" in only:
+                bench_network(browsers, args.runs, results)
+            if "lighthouse" in only:
+                bench_lighthouse(Path(tmp) / "site-as-built", pages, results)
             if "lr" in only:
                 bench_training(browsers, "lr", engine_names, args.runs, args.native_threads, results)
             if "deep" in only:

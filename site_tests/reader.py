@@ -149,7 +149,17 @@ class Reader:
     def status(self, number):
         return self.js(f"{self.cell(number)}.querySelector('.nndl-cell__status').textContent")
 
+    def editor(self, number):
+        """Wait for the cell's code editor, scrolling to the cell as a reader does when it is not
+        built yet (editors are built as their cells come near the screen, or in idle time)."""
+        cell = self.cell(number)
+        self.js(f"(() => {{ const cell = {cell}; if (!cell.querySelector('.cm-content'))"
+                " cell.scrollIntoView({ block: 'center' }); return true; })()")
+        self.wait(f"!!{cell}.querySelector('.cm-content')", timeout=10,
+                  message=f"the editor of cell {number}")
+
     def code(self, number):
+        self.editor(number)
         return self.js(
             f"[...{self.cell(number)}.querySelectorAll('.cm-line')].map(l => l.textContent).join('\\n')"
         )
@@ -159,6 +169,7 @@ class Reader:
         typed input, through CodeMirror's own view of the editor. (The engines differ in how
         synthetic key presses reach an editor that is not in a focused window; the editor's
         transaction is what each key press becomes.)"""
+        self.editor(number)
         self.js(
             f"(() => {{ const view = {self.cell(number)}.querySelector('.cm-content').cmTile.root.view;"
             " view.dispatch({ changes: { from: 0, to: view.state.doc.length,"

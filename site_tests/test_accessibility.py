@@ -57,11 +57,14 @@ for _name in ALL_PAGES:
 
 
 def wait_until_ready(page):
-    """The page's widgets are mounted and, if it has cells, Python is ready."""
+    """The page's widgets are mounted, its cells' editors built (in idle time, lazy-editor.js)
+    and, if it has cells, Python is ready, unless the page waits for a Run (light.js: its Run
+    buttons say what the Run downloads, as the home page's greeting does)."""
     page.wait_for_load_state("load")
     for selector in (".nndl-cell", ".nndl-explorable", ".nndl-dashboard"):
         expect(page.locator(f"{selector}:not([data-mounted])")).to_have_count(0, timeout=30_000)
-    if page.locator(".nndl-cell").count():
+    expect(page.locator(".nndl-cell__source:not(:has(.cm-content))")).to_have_count(0, timeout=30_000)
+    if page.locator(".nndl-cell").count() and not page.locator(".nndl-button__cost").count():
         wait_for_python_on(page)
 
 

@@ -335,3 +335,94 @@ def test_screenshots_of_the_demo_page_in_light_and_dark_with_its_error(browser, 
         assert path.stat().st_size > 50_000
         assert errors == []
         context.close()
+
+
+# ---- A page light until Python is wanted ---------------------------------------------------------
+
+#: Requests of Python's runtime: its worker, or the files of pyodide/.
+def runtime_requests(watch):
+    return [url for url in watch.requests if "/pyodide/" in url or url.endswith("/worker.js")]
+
+
+def test_the_home_page_greeting_starts_python_only_when_run(open_page, page, watch):
+    cells = open_page("")
+    assert len(cells) == 1
+    assert cells[1].root.get_attribute("data-greeting") == ""
+    page.wait_for_load_state("load")
+    time.sleep(2)
+    assert runtime_requests(watch) == []
+    assert cells[1].button("Run").count() == 0  # its name says what the first Run downloads
+    expect(cells[1].root.locator(".nndl-button--run")).to_have_text(re.compile(r"^Run \(\d+\.\d MB\)$"))
+    cells[1].root.locator(".nndl-button--run").click()
+    cells[1].expect_state("done")
+    assert cells[1].text() == "Hello from Python, running in this page."
+    assert runtime_requests(watch)
+
+
+SAVE_DATA = """Object.defineProperty(Navigator.prototype, "connection", {
+  configurable: true, get: () => ({ saveData: %s, effectiveType: %r }) });"""
+
+
+def test_a_browser_saving_data_downloads_python_at_the_first_run(context, page, watch, base_url):
+    """navigator.connection as Chromium reports it when Save-Data is on, or on a 2G connection."""
+    for save_data, effective_type in (("true", "4g"), ("false", "slow-2g")):
+        page.add_init_script(SAVE_DATA % (save_data, effective_type))
+        watch.requests.clear()
+        page.goto(base_url + "lessons/03-computation-graph/")
+        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+        page.wait_for_load_state("load")
+        time.sleep(1)
+        assert runtime_requests(watch) == [], (save_data, effective_type)
+        run = page.locator(".nndl-cell").first.locator(".nndl-button--run")
+        expect(run).to_have_text(re.compile(r"^Run \(\d+\.\d MB\)$"))
+    run.click()
+    Cells(page)[1].expect_state("done")
+    expect(run).to_have_text("Run")
+    assert runtime_requests(watch)
+
+
+#: No idle time ever comes (a busy browser): editors are built only as cells come near the
+#: screen, or when the reader reaches them.
+NO_IDLE_TIME = "window.requestIdleCallback = () => 0;"
+
+
+def test_editors_are_built_near_the_screen_or_when_the_reader_reaches_them(page, watch, base_url):
+    page.add_init_script(NO_IDLE_TIME)
+    page.goto(base_url + "lessons/13-training-on-images/")
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    cells = page.locator(".nndl-cell")
+    count = cells.count()
+    built = "els => els.map((el) => !!el.querySelector('.cm-content'))"
+    shown = cells.evaluate_all(built)
+    assert shown[0] and not shown[-1], shown  # the last cell, far below, shows its served code
+    last = cells.nth(count - 1)
+    served = last.locator(".nndl-cell__source code").inner_text().rstrip("\n")
+    placeholder = last.locator(".nndl-cell__source [role=textbox]")
+    expect(placeholder).to_have_attribute("aria-label", f"Python code of cell {count}")
+    # The keyboard reaches it as it reaches an editor: the focus lands in the editor, built now.
+    placeholder.focus()
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    assert Cells(page)[count].code() == served
+    page.keyboard.press("End")
+    page.keyboard.type("  # mine")
+    assert Cells(page)[count].code().splitlines()[0].endswith("# mine")  # typed where it lands
+    # A click on the served code of another cell puts the cursor where it was clicked.
+    other = next(i for i, b in enumerate(cells.evaluate_all(built)) if not b)
+    # (In one task: scrolled to, then pressed at its start, before the cell comes near the screen
+    # for the observer, which would build the editor first.)
+    page.evaluate(f"""(() => {{
+      const code = document.querySelectorAll('.nndl-cell')[{other}].querySelector('.nndl-cell__source code');
+      code.scrollIntoView({{ block: 'center' }});
+      const box = code.getBoundingClientRect();
+      code.dispatchEvent(new PointerEvent('pointerdown', {{ bubbles: true, cancelable: true,
+        clientX: box.left + 2, clientY: box.top + 4 }}));
+    }})()""")
+    assert page.evaluate("document.activeElement.closest('.nndl-cell')") is not None
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    assert page.evaluate("getSelection().anchorOffset") == 0
+    one_stop = "els => els.map((el) => el.querySelectorAll('[tabindex]:not([tabindex=\"-1\"])').length)"
+    assert cells.evaluate_all(one_stop) == [1] * count  # one Tab stop per code, built or not
+    # Scrolling through the lesson builds the rest.
+    for i in range(count):
+        cells.nth(i).scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelectorAll('.nndl-cell .cm-content').length === {count}")

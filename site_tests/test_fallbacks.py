@@ -13,8 +13,14 @@ browser's detection does when the feature is missing:
 - service workers and Cache Storage (private windows): the course works online, and the offline
   control says this window cannot keep it;
 - localStorage refused, or full: edits stay on the page, with a notice, and cells run;
-- a lower memory ceiling: running out of memory names this browser's own limit.
+- a lower memory ceiling: running out of memory names this browser's own limit;
+- a browser that asks to save data: Python is not downloaded before the first Run, whose button
+  says how many MB that Run fetches.
 """
+
+import json
+import time
+from pathlib import Path
 
 from engines import has_switch
 from reader import Reader
@@ -138,3 +144,35 @@ def test_running_out_of_memory_names_the_limit_of_this_browser(engine, open_tab,
     # Python goes on: freeing what the loop kept makes room again.
     reader.type_code(1, "print(len(blocks) > 3)\ndel blocks\nprint(sum(bytearray(10**7)))")
     assert reader.run_and_wait(1) == ("done", "True\n0")
+
+
+def start_megabytes(site_server):
+    """What the Run button says a start of Python downloads: the runtime manifest's files but
+    OpenBLAS (fetched only without WebAssembly SIMD), in MB as the page writes it."""
+    manifest = json.loads((Path(site_server.httpd.RequestHandlerClass.root) / "pyodide"
+                           / "runtime-manifest.json").read_text(encoding="utf-8"))
+    size = sum(f["size"] for name, f in manifest["files"].items() if not name.startswith("openblas"))
+    return f"{size / 1e6:.1f} MB"
+
+
+#: Whether the page asked for anything of Python's runtime (its worker, or the files of pyodide/).
+RUNTIME_FETCHED = ("performance.getEntriesByType('resource')"
+                   ".some((e) => /\\/pyodide\\/|\\/worker\\.js/.test(e.name))")
+
+
+def test_when_the_browser_asks_to_save_data_python_waits_for_run_which_says_its_cost(reader, site_server):
+    """Save-Data forced by the site's switch, in every engine (only Chromium has
+    navigator.connection; test_cells tests it through that)."""
+    reader.open("demo/?nndl-save-data")
+    cost = start_megabytes(site_server)
+    run = f"{reader.cell(1)}.querySelector('.nndl-button--run')"
+    assert reader.js(f"{run}.textContent.trim()") == f"Run ({cost})"
+    assert cost in reader.js(f"{run}.title")
+    time.sleep(2)  # the page has loaded and been idle: still nothing of Python fetched
+    assert reader.js(RUNTIME_FETCHED) is False
+    assert reader.js("document.querySelector('.nndl-runtime')?.hidden ?? true") is True
+    assert reader.run_and_wait(1) == ("done", "Hello, neural networks!")
+    assert reader.js(f"{run}.textContent.trim()") == "Run"
+    # The next page of the visit: Python runs already, nothing more to download.
+    reader.follow("a", "1. Images as vectors", "lessons/01-images-as-vectors/")
+    assert reader.js(f"{reader.cell(1)}.querySelector('.nndl-button--run').textContent.trim()") == "Run"

@@ -3,8 +3,9 @@
 // while the browser is still reading the page, before the page's larger scripts (the editors,
 // the maths) keep its main thread busy. runtime.js adopts the worker when the cells mount.
 // Pages reached by instant navigation do not run it: there the worker is already running, or
-// runtime.js starts it.
+// runtime.js starts it. When the browser asks to save data, Python waits for a Run (light.js).
 
+import { savingData } from "./light.js";
 import { spawnWorker } from "./spawn.js";
 
-window.__nndlBootedWorker ??= spawnWorker();
+if (!savingData()) window.__nndlBootedWorker ??= spawnWorker();

@@ -12,6 +12,9 @@
 //   completed cells again (the code of their last successful run), saying so. A crash of Python
 //   (running out of memory…) takes the same path, and the crashed cell says why.
 // - Edits are saved as they are typed (storage.js) and come back on reload.
+// - Light until Python is wanted: editors are built as cells come near the screen or are reached
+//   (lazy-editor.js); when the browser saves data, or the page's cells are all greetings, Python
+//   starts at the first Run, whose button says what it downloads (light.js, main.js).
 // - Exercises: a cell rendered from ```pycell exercise="<id>" is a starter of the exercise <id>,
 //   ```pycell check="<id>" its check (py_src/nndl_site/exercises.py also marks its hint and solution).
 //   A cell edited since it last ran says so ("changed since it ran", announced). Running a check
@@ -22,9 +25,9 @@
 // - The reader's progress (progress.js, shown on the home page's course map) counts exercises
 //   passed, quiz answers (quiz.js) and lessons read to the end, not cells run.
 
-import { h, svg } from "./dom.js";
-import { createEditor } from "./editor.js";
+import { h, megabytes, svg } from "./dom.js";
 import { mountExercises } from "./exercises.js";
+import { lazyEditor } from "./lazy-editor.js";
 import { OutputArea } from "./output.js";
 import { recordExercise } from "./progress.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
@@ -113,9 +116,9 @@ class Cell {
     const saved = store.edited(this.hash);
     this.orphan = saved ? null : store.orphan(this.index, new Set(hashes));
     const code = saved?.code ?? this.orphan?.code ?? this.original;
-    source.replaceChildren();
     root.replaceChildren(bar, source, this.notice, outputEl);
-    this.editor = createEditor({
+    // Built when it comes near the screen or is wanted; until then the served code shows.
+    this.editor = lazyEditor({
       parent: source,
       doc: code,
       label: `Python code of cell ${number}`,
@@ -133,6 +136,18 @@ class Cell {
     this.setState(this.root.dataset.state || "idle");
     this.updateEdited();
     root.dataset.mounted = "";
+  }
+
+  /** Before Python has started on a page that waits for a Run: what that Run downloads. */
+  showCost(bytes) {
+    this.runTitle ??= this.runButton.title;
+    this.runCost?.remove();
+    this.runCost = null;
+    this.runButton.title = this.runTitle;
+    if (!bytes) return;
+    this.runCost = h("span", { class: "nndl-button__cost" }, ` (${megabytes(bytes)})`);
+    this.runButton.append(this.runCost);
+    this.runButton.title = `Run: starts Python, a ${megabytes(bytes)} download. ${this.runTitle}`;
   }
 
   button(name, path, onClick, attributes) {
@@ -447,6 +462,7 @@ export class Session {
 
   onRuntime(event) {
     if (event.type === "status") {
+      if (event.status.phase !== "idle") for (const cell of this.cells) cell.showCost(null);
       for (const cell of this.cells) {
         if (cell.job && !cell.job.started) cell.setStatus(runtime.ready ? "Queued" : "Waiting for Python");
       }

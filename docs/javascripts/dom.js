@@ -21,3 +21,6 @@ export function svg(tag, attributes = {}, ...children) {
   el.append(...children);
   return el;
 }
+
+/** A number of bytes for the reader: "18.8 MB". */
+export const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;

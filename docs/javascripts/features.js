@@ -21,3 +21,13 @@ export function withoutFeatures(address = self.location.href) {
 
 /** True when this visit was asked to do without the feature. */
 export const without = (name) => withoutFeatures().includes(name);
+
+/** Whether restoring the runtime's saved start of Python (worker.js) pays in this browser: only
+ *  in WebKit (Safari, and every browser on iOS), which keeps no compiled WebAssembly between
+ *  visits and runs Python's own start slowly. Elsewhere it costs a 4.8 MB download for nothing
+ *  (docs/performance.md has the figures). An engine's speed, not a feature, so it is read from
+ *  the user agent: AppleWebKit that is not Chrome's. */
+export function snapshotPays(global = self) {
+  const agent = global.navigator?.userAgent ?? "";
+  return /AppleWebKit/.test(agent) && !/Chrome\//.test(agent);
+}

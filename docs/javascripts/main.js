@@ -5,14 +5,13 @@
 
 import { Session, pageKey } from "./cells.js";
 import { mountDashboards } from "./dashboard/view.js";
-import { h } from "./dom.js";
+import { h, megabytes } from "./dom.js";
 import { mountExplorables } from "./explorables.js";
+import { startBytes, waitForRun } from "./light.js";
 import { mountOffline } from "./offline.js";
 import { mountProgress, recordRead } from "./progress.js";
 import { mountQuizzes } from "./quiz.js";
 import { runtime } from "./runtime.js";
-
-const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 // ================================================================================================
 // Reading: a lesson counts as read when its end has been on screen
@@ -99,11 +98,16 @@ function mount() {
   session = null;
   if (!roots.length) return;
   // Python starts first, before the cells build their editors, and not at the page's load event:
-  // its downloads and start-up take seconds and run in a worker, which the page does not wait for.
-  runtime.start();
+  // its downloads and start-up take seconds and run in a worker, which the page does not wait for;
+  // unless the page waits for a Run (light.js): then each Run button says what it downloads.
+  const waits = waitForRun(roots);
+  if (!waits) runtime.start();
   status ??= new RuntimeStatus();
   status.attach();
   session = new Session(roots);
+  if (waits && runtime.status.phase === "idle") {
+    for (const cell of session.cells) cell.showCost(startBytes());
+  }
 }
 
 if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {

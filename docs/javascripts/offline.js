@@ -29,7 +29,6 @@ const supported = !without("service-worker") && "serviceWorker" in navigator && 
 let registration = null; // a promise of the active registration, once registering has begun
 const remembered = new Set(); // URLs this page has already asked the worker to keep
 
-const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** Send a message to the active worker; onAnswer(answer) for each answer on the reply port.
  *  Resolves with the last answer whose type is not "progress". */

@@ -33,8 +33,9 @@ export const SHAPES = Object.freeze({
    *  reader; loaded/total: bytes of this stage downloaded so far and expected (total 0 when
    *  unknown, e.g. a compressed response). */
   progress: { stage: "string", detail: "string", loaded: "number", total: "number" },
-  /** Python is ready to run cells; versions for the record, seconds since init. */
-  ready: { python: "string", numpy: "string", seconds: "number" },
+  /** Python is ready to run cells; versions for the record, seconds since init; the moments its
+   *  start-up stages ended (stages: name → ms since the epoch, worker.js's startupStages). */
+  ready: { python: "string", numpy: "string", seconds: "number", stages: "object?" },
   /** Start-up failed; message says why, in words. */
   failed: { message: "string" },
   /** Python died during a run (a fatal error of Pyodide) and cannot run anything more: the page

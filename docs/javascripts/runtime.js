@@ -108,6 +108,7 @@ export class Runtime {
       const { stage, detail, loaded, total } = msg;
       this.setStatus({ phase: "starting", stage, detail, loaded, total });
     } else if (msg.type === "ready") {
+      markStages(msg.stages);
       this.setStatus({ phase: "ready", stage: "", detail: `Python ${msg.python}, NumPy ${msg.numpy}`, seconds: msg.seconds });
       this.pump();
     } else if (msg.type === "failed") {
@@ -225,6 +226,19 @@ export class Runtime {
   /** Drop a page visit's namespace in the worker. */
   forget(ns) {
     if (this.worker) this.worker.postMessage(message("forget", { ns }));
+  }
+}
+
+/** The worker's start-up stages as User Timing marks of the page ("nndl:download",
+ *  "nndl:interpreter", "nndl:numpy", "nndl:python"), for tools that measure (scripts/bench.py). */
+function markStages(stages = {}) {
+  for (const [name, at] of Object.entries(stages ?? {})) {
+    if (typeof at !== "number") continue;
+    try {
+      performance.mark(`nndl:${name}`, { startTime: Math.max(0, at - performance.timeOrigin) });
+    } catch {
+      // A browser without User Timing's startTime: nothing to mark.
+    }
   }
 }
 

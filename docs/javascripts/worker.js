@@ -5,6 +5,7 @@
 // watchDownloads → startDownloads → importPyodide → startPython → loadEngine → installKernel →
 // installRunner.
 
+import { snapshotPays } from "./features.js";
 import { check, message } from "./protocol.js";
 import RUNNER_SOURCE from "../../py_src/nndl_site/cell_runner.py";
 // build/runtime/runtime-manifest.json, bundled in (the Makefile aliases this name to it): the
@@ -88,8 +89,10 @@ async function start(state) {
   startDownloads(state);
   const loadPyodide = await importPyodide(state);
   state.pyodide = await startPython(state, loadPyodide, snapshot);
+  const interpreter = Date.now();
   if (state.interruptBuffer) state.pyodide.setInterruptBuffer(state.interruptBuffer);
   await loadEngine(state);
+  const numpyReady = Date.now();
   installKernel(state);
   state.runner = installRunner(state);
   await state.interpreterChecked;
@@ -97,9 +100,18 @@ async function start(state) {
     "import sys, numpy; f'{sys.version.split()[0]} {numpy.__version__}'",
   );
   const [python, numpy] = versions.split(" ");
-  post("ready", { python, numpy, seconds: (performance.now() - state.t0) / 1000 });
+  const stages = { download: downloadsEnded(state.runtimeURL), interpreter, numpy: numpyReady, python: Date.now() };
+  post("ready", { python, numpy, seconds: (performance.now() - state.t0) / 1000, stages });
   state.started = true;
   return state;
+}
+
+/** When the last byte of the start-up's downloads arrived (ms since the epoch), from the
+ *  worker's Resource Timing: the stages' figures of `make bench` (scripts/bench.py). */
+function downloadsEnded(runtimeURL) {
+  const ends = performance.getEntriesByType("resource")
+    .filter((entry) => entry.name.startsWith(runtimeURL)).map((entry) => entry.responseEnd);
+  return ends.length ? Math.round(performance.timeOrigin + Math.max(...ends)) : null;
 }
 
 // ---- Stage 0: byte counts for every download, reported as progress --------------------------
@@ -355,19 +367,14 @@ async function startPython(state, loadPyodide, snapshot) {
 // code: the manifest names their sha256, and it is used only if they are the files this worker
 // checks every download against. Whatever goes wrong (an older browser without
 // DecompressionStream, a damaged or missing file, a failed restore), Python starts as without it.
-//
-// Only WebKit (Safari, and every browser on iOS) uses it. There it saves seconds: WebKit keeps
-// no compiled WebAssembly between visits and runs the interpreter's own start slowly. Chromium
-// and Firefox start Python from bytecode about as fast as they restore 20 MiB of memory, and
-// would download 4.8 MB more for nothing (docs/performance.md has the figures).
+// Only WebKit uses it, where it pays (features.js, snapshotPays).
 
 const SNAPSHOT = RUNTIME_MANIFEST.snapshot;
-const SNAPSHOT_PAYS = /AppleWebKit/.test(navigator.userAgent) && !/Chrome\//.test(navigator.userAgent);
 const plainFetch = self.fetch.bind(self); // not the checked fetch: a bad snapshot is not fatal
 
 /** The snapshot's bytes, decompressed, or null to start Python without it. */
 async function fetchSnapshot(state) {
-  if (!SNAPSHOT || !SNAPSHOT_PAYS || typeof DecompressionStream !== "function") return null;
+  if (!SNAPSHOT || !snapshotPays() || typeof DecompressionStream !== "function") return null;
   const madeFor = Object.entries(SNAPSHOT.made_with);
   if (!madeFor.every(([name, sha256]) => RUNTIME_MANIFEST.files[name]?.sha256 === sha256)) return null;
   const file = { stage: "download", loaded: 0, total: RUNTIME_MANIFEST.files[SNAPSHOT.file].size };

@@ -9,9 +9,11 @@
         <div class="nndl-output" aria-live="polite"></div>
       </div>
 
-  One option exists: ```` ```pycell manual ```` marks a cell the page never runs on its own as an
-  earlier cell of the one the reader runs (a deliberate error, a slow demonstration).
-- on_post_page: a page with cells loads boot.js from its <head>, asynchronously: it starts the
+  Options (OPTIONS): ```` ```pycell manual ```` marks a cell the page never runs on its own as an
+  earlier cell of the one the reader runs (a deliberate error, a slow demonstration);
+  ```` ```pycell greeting ```` a greeting (data-greeting), and a page whose cells are all
+  greetings does not start Python before a Run; ``exercise``/``check`` are exercises' parts.
+- on_post_page: a page with cells (other than greetings) loads boot.js from its <head>, asynchronously: it starts the
   Python worker while the browser is still reading the page, ahead of the page's larger scripts.
 - on_post_build: copies the bundled browser code (build/assets/nndl/, made by esbuild) into
   site/assets/nndl/ and the Python runtime (build/runtime/) into site/pyodide/, so that site/ is
@@ -37,6 +39,8 @@ OPTIONS = {
     "manual": "run only when the reader runs this cell, never as an earlier cell of another",
     "exercise": 'exercise="<id>": a cell of the exercise <id> that the reader writes (its starter)',
     "check": 'check="<id>": the cell that checks the exercise <id>',
+    "greeting": "a greeting: a page whose cells are all greetings starts Python at the first Run, "
+    "not as it loads",
 }
 #: An exercise's id: part of the keys of the reader's progress, so it must never change.
 EXERCISE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -79,6 +83,8 @@ def render(source, language, class_name, options, md, **kwargs):
         src=source, language="python", options={}, md=md, classes=[], id_value="", attrs={}
     )
     manual = ' data-run="manual"' if "manual" in options else ""
+    if "greeting" in options:
+        manual += " data-greeting"
     if "exercise" in options and "check" in options:
         raise SuperFencesException(f"```{FENCE}: a cell is an exercise's starter or its check, not both")
     for part, key in (("starter", "exercise"), ("check", "check")):
@@ -97,8 +103,10 @@ BOOT_SCRIPT = "assets/nndl/boot.js"
 
 
 def on_post_page(output, page, config):
-    """A page with cells starts Python from its <head>: see docs/javascripts/boot.js."""
-    if 'class="nndl-cell"' not in output:
+    """A page with cells starts Python from its <head>: see docs/javascripts/boot.js. A page whose
+    cells are all greetings waits for a Run (docs/javascripts/light.js)."""
+    cells = re.findall(r'<div class="nndl-cell"[^>]*>', output)
+    if all(" data-greeting" in cell for cell in cells):
         return output
     src = escape(get_relative_url(BOOT_SCRIPT, page.url))
     return output.replace("</head>", f'<script type="module" async src="{src}"></script></head>', 1)

@@ -38,6 +38,21 @@ def test_manual_cells_are_marked_and_unknown_options_stop_the_build():
         render("```pycell manul\n1 / 0\n```\n")
 
 
+def page_html(markdown_text):
+    body = render(markdown_text)
+    page = SimpleNamespace(url="lessons/x/")
+    return hook.on_post_page(f"<html><head></head><body>{body}</body></html>", page, None)
+
+
+def test_a_page_of_greetings_waits_for_a_run_and_a_page_with_other_cells_starts_python():
+    greeting = '```pycell greeting\nprint("Hello")\n```\n'
+    assert " data-greeting" in render(greeting)
+    assert "boot.js" not in page_html(greeting)
+    assert "boot.js" not in page_html("No cell here.\n")
+    started = page_html(greeting + "\n```pycell\nx = 1\n```\n")
+    assert '<script type="module" async src="../../assets/nndl/boot.js"></script></head>' in started
+
+
 def test_cells_inside_other_blocks_and_other_fences_are_untouched():
     html = render("- item\n\n    ```pycell\n    x = 1\n    ```\n\n```python\ny = 2\n```\n")
     assert html.count('class="nndl-cell"') == 1

@@ -1,0 +1,119 @@
+// A cell's editor, built when it is wanted, so that the main thread stays free while a lesson
+// mounts: until then the cell shows the code the page was served with (highlighted at build time,
+// the same colours), as a stop in the Tab order with the editor's name. The editor is built
+//
+// - as the cell comes near the screen (an IntersectionObserver, NEAR_SCREEN ahead of it);
+// - when the reader reaches the code: a click (the cursor lands where it was clicked) or the
+//   keyboard focus (the focus moves into the editor);
+// - when the page needs it (its code edited, focused, set or marked) — and the page asks only
+//   for the code's text without building it;
+// - otherwise, one editor at a time in the browser's idle time, after the page has loaded, so
+//   that every cell has its editor soon without any long task.
+//
+// lazyEditor() returns the interface of createEditor() (editor.js); `view` builds the editor.
+
+import { createEditor } from "./editor.js";
+
+/** How far ahead of the screen an editor is built. */
+const NEAR_SCREEN = "600px 0px";
+
+const builders = new Map(); // placeholder → build()
+let observer = null;
+let idle = false;
+
+function watch(placeholder, build) {
+  builders.set(placeholder, build);
+  if (typeof IntersectionObserver === "undefined") {
+    build();
+    return;
+  }
+  observer ??= new IntersectionObserver((entries) => {
+    for (const entry of entries) if (entry.isIntersecting) builders.get(entry.target)?.();
+  }, { rootMargin: NEAR_SCREEN });
+  observer.observe(placeholder);
+  buildWhenIdle();
+}
+
+function unwatch(placeholder) {
+  builders.delete(placeholder);
+  observer?.unobserve(placeholder);
+}
+
+const whenIdle = (callback) => (typeof requestIdleCallback === "function"
+  ? requestIdleCallback(callback)
+  : setTimeout(() => callback({ timeRemaining: () => 50 }), 50));
+
+/** Build the remaining editors one per idle period, in the page's order, once it has loaded. */
+function buildWhenIdle() {
+  if (idle) return;
+  idle = true;
+  const next = (deadline) => {
+    const [placeholder] = builders.keys();
+    if (!placeholder) {
+      idle = false;
+      return;
+    }
+    if (!placeholder.isConnected) unwatch(placeholder); // a page left by instant navigation
+    else if (deadline.timeRemaining() > 10) builders.get(placeholder)();
+    whenIdle(next);
+  };
+  const start = () => whenIdle(next);
+  if (document.readyState === "complete") start();
+  else addEventListener("load", start, { once: true });
+}
+
+/** An editor in options.parent (createEditor's options), built when wanted (see above). */
+export function lazyEditor(options) {
+  const { parent, doc, label } = options;
+  let editor = null;
+  let mark = null;
+  const placeholder = parent.firstElementChild;
+  const shown = placeholder?.querySelector("code")?.textContent.replace(/\n+$/, "");
+
+  function build() {
+    if (editor) return editor;
+    unwatch(placeholder);
+    const focused = parent.contains(document.activeElement);
+    parent.replaceChildren();
+    editor = createEditor(options);
+    if (mark) editor.markLine(mark);
+    if (focused) editor.focus();
+    return editor;
+  }
+
+  if (!placeholder || shown !== doc) {
+    build(); // the reader's own edit is shown: the served code is not what the cell holds
+  } else {
+    placeholder.setAttribute("tabindex", "0");
+    placeholder.setAttribute("role", "textbox");
+    placeholder.setAttribute("aria-multiline", "true");
+    placeholder.setAttribute("aria-label", label);
+    for (const el of placeholder.querySelectorAll("[tabindex]")) el.removeAttribute("tabindex");
+    placeholder.addEventListener("focus", () => build());
+    placeholder.addEventListener("pointerdown", (event) => {
+      event.preventDefault(); // the editor takes the focus, not the placeholder
+      const { view } = build();
+      const at = view.posAtCoords({ x: event.clientX, y: event.clientY });
+      view.focus();
+      if (at !== null) view.dispatch({ selection: { anchor: at } });
+    });
+    watch(placeholder, build);
+  }
+
+  return {
+    get view() {
+      return build().view;
+    },
+    get built() {
+      return editor !== null;
+    },
+    code: () => (editor ? editor.code() : doc),
+    setCode: (code) => build().setCode(code),
+    focus: () => build().focus(),
+    markLine(number) {
+      mark = number;
+      if (editor) editor.markLine(number);
+      else if (number) build();
+    },
+  };
+}
