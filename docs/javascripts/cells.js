@@ -25,24 +25,14 @@
 // - The reader's progress (progress.js, shown on the home page's course map) counts exercises
 //   passed, quiz answers (quiz.js) and lessons read to the end, not cells run.
 
-import { h, megabytes, svg } from "./dom.js";
+import { cellButton } from "./cell-buttons.js";
+import { h, megabytes } from "./dom.js";
 import { mountExercises } from "./exercises.js";
 import { lazyEditor } from "./lazy-editor.js";
 import { OutputArea } from "./output.js";
 import { recordExercise } from "./progress.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
 import { EditStore, fingerprint } from "./storage.js";
-
-const ICONS = {
-  // Material Design Icons: play, stop, restore.
-  run: "M8,5.14V19.14L19,12.14L8,5.14Z",
-  stop: "M18,18H6V6H18V18Z",
-  reset: "M13,3A9,9 0 0,0 4,12H1L4.89,15.89L4.96,16.03L9,12H6A7,7 0 0,1 13,5A7,7 0 0,1 20,12A7,7 0 0,1 13,19C11.07,19 9.32,18.21 8.06,16.94L6.64,18.36C8.27,20 10.5,21 13,21A9,9 0 0,0 22,12A9,9 0 0,0 13,3Z",
-};
-
-function icon(path) {
-  return svg("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, svg("path", { d: path }));
-}
 
 const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
 const listOfCells = (cells) => {
@@ -96,11 +86,11 @@ class Cell {
     this.badge = h("span", { class: "nndl-cell__badge", hidden: true }, "edited");
     this.changedBadge = h("span", { class: "nndl-cell__changed", hidden: true },
       "changed since it ran");
-    this.runButton = this.button("Run", ICONS.run, () => this.session.run(this), {
+    this.runButton = cellButton("Run", () => this.session.run(this), {
       title: "Run (in the editor: Ctrl+Enter; Shift+Enter runs and moves to the next cell)",
     });
-    this.stopButton = this.button("Stop", ICONS.stop, () => this.session.stop(this), { title: "Stop this run" });
-    this.resetButton = this.button("Reset", ICONS.reset, () => this.reset(), { title: "Put the lesson's code back" });
+    this.stopButton = cellButton("Stop", () => this.session.stop(this), { title: "Stop this run" });
+    this.resetButton = cellButton("Reset", () => this.reset(), { title: "Put the lesson's code back" });
     const bar = h("div", { class: "nndl-cell__bar" },
       h("span", { class: "nndl-cell__info" },
         this.label, h("span", { class: "nndl-visually-hidden" }, ", run "), this.count, this.badge,
@@ -148,15 +138,6 @@ class Cell {
     this.runCost = h("span", { class: "nndl-button__cost" }, ` (${megabytes(bytes)})`);
     this.runButton.append(this.runCost);
     this.runButton.title = `Run: starts Python, a ${megabytes(bytes)} download. ${this.runTitle}`;
-  }
-
-  button(name, path, onClick, attributes) {
-    const button = h("button", { type: "button", class: `nndl-button nndl-button--${name.toLowerCase()}`, ...attributes },
-      icon(path), h("span", {}, name));
-    button.addEventListener("click", () => {
-      if (button.getAttribute("aria-disabled") !== "true") onClick();
-    });
-    return button;
   }
 
   get state() {

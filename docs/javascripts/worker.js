@@ -5,6 +5,7 @@
 // watchDownloads → startDownloads → importPyodide → startPython → loadEngine → installKernel →
 // installRunner.
 
+import { count, setStage } from "./download-progress.js";
 import { snapshotPays } from "./features.js";
 import { check, message } from "./protocol.js";
 import RUNNER_SOURCE from "../../py_src/nndl_site/cell_runner.py";
@@ -112,30 +113,6 @@ function downloadsEnded(runtimeURL) {
   const ends = performance.getEntriesByType("resource")
     .filter((entry) => entry.name.startsWith(runtimeURL)).map((entry) => entry.responseEnd);
   return ends.length ? Math.round(performance.timeOrigin + Math.max(...ends)) : null;
-}
-
-// ---- Stage 0: byte counts for every download, reported as progress --------------------------
-
-function report(state, force = false) {
-  // After "ready" or "failed", a progress message would put the page back into "starting".
-  if (state.started || state.failureReported) return;
-  const now = performance.now();
-  if (!force && now - state.lastReport < 100) return;
-  state.lastReport = now;
-  let loaded = 0;
-  let total = 0;
-  for (const file of state.downloads.values()) {
-    if (file.stage !== state.stage) continue;
-    loaded += file.loaded;
-    total += file.total;
-  }
-  post("progress", { stage: state.stage, detail: state.detail, loaded, total: total >= loaded ? total : 0 });
-}
-
-function setStage(state, name, words) {
-  state.stage = name;
-  state.detail = words;
-  report(state, true);
 }
 
 /** Wrap fetch so that every runtime file is checked and each response's bytes are counted as
@@ -287,20 +264,6 @@ function reportFailure(state, error) {
   if (state.failureReported) return;
   state.failureReported = true;
   post("failed", { message: describe(error) });
-}
-
-async function count(state, reader, file) {
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      file.loaded += value.byteLength;
-      report(state);
-    }
-  } catch {
-    // The download failed; Pyodide reports that through its own copy of the response.
-  }
-  report(state, true);
 }
 
 // ---- Stage 1: the Pyodide loader, from the site's own runtime folder ------------------------

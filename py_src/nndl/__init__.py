@@ -10,6 +10,7 @@ One module per concept, in the order the course meets them:
 - :mod:`nndl.gradcheck`    gradient checking by finite differences
 - :mod:`nndl.training`     the gradient-descent loop: progress callback, early stop, divergence
 - :mod:`nndl.shapes`       shape checks that explain errors in the course's notation
+- :mod:`nndl.tracebacks`   the cells' errors for a learner: trimmed tracebacks, hints, shapes
 - :mod:`nndl.data`         sample images, the course's HDF5 files, planar datasets, image helpers
 - :mod:`nndl.matmul`       the heavy matrix products, by the browser's BLAS when it is loaded
 - :mod:`nndl.display`      pictures and plots for the cells (PNG, SVG), by IPython's protocol

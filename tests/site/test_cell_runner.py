@@ -15,6 +15,7 @@ import warnings
 
 import pytest
 from nndl import display as nndl_display
+from nndl import tracebacks
 
 from nndl_site import cell_runner
 
@@ -225,11 +226,11 @@ def test_running_out_of_memory_comes_with_a_hint_for_learners(runner):
     ending = run(runner, "raise MemoryError()")
     # Outside the browser there is no browser's ceiling to name: what WebAssembly allows any.
     assert ending["ename"] == "MemoryError"
-    assert ending["hint"] == runner.MEMORY_HINT.format(limit=runner.ANY_BROWSER_LIMIT)
+    assert ending["hint"] == tracebacks.MEMORY_HINT.format(limit=tracebacks.ANY_BROWSER_LIMIT)
     assert "at most 4 GB" in ending["hint"] and "del x" in ending["hint"]
     # NumPy on 32-bit WebAssembly: more bytes than the address space has.
     ending = run(runner, "raise ValueError('array is too big; `arr.size * arr.dtype.itemsize` is larger')")
-    assert ending["hint"] == runner.TOO_BIG_HINT
+    assert ending["hint"] == tracebacks.TOO_BIG_HINT
     assert "hint" not in run(runner, "raise ValueError('shapes do not match')")
 
 
