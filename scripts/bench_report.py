@@ -19,6 +19,14 @@ GOALS = {
 }
 
 
+
+def markdown_table(rows):
+    """The lines of a Markdown table whose first row is the header, and an empty line after it
+    (for the note that follows each table)."""
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    return [*lines, ""]
+
 def spread(series, unit="", scale=1.0, digits=2):
     if series is None or not series.values:
         return "–"
@@ -87,9 +95,7 @@ def table(results, info):
                      f"{r('dot_np_native').median * 1e3:.2f} ms",
                      f"{r('dot_loop_browser').median / r('dot_loop_native').median:.1f}× / "
                      f"{r('dot_np_browser').median / r('dot_np_native').median:.1f}×", "–"))
-    lines = ["| " + " | ".join(row) + " |" for row in rows]
-    lines.insert(1, "|" + "---|" * len(rows[0]))
-    lines.append("")
+    lines = markdown_table(rows)
     lines.append(
         f"Median [min–max] of n runs; {info['cpu']}, {info['cores']} cores, 1-minute load average "
         f"{info['load_at_start'][0]:.1f} at the start (each run's load is in bench.json); {info['chromium']}; native CPython "
@@ -141,9 +147,7 @@ def engines_table(results, info):
                          f"({r(key(engine, 'lr_train_acc_browser')).median:.0f} % / "
                          f"{r(key(engine, 'lr_test_acc_browser')).median:.0f} %)",
                          "–", "–", to_chromium(engine, "lr_browser")))
-    lines = ["| " + " | ".join(row) + " |" for row in rows]
-    lines.insert(1, "|" + "---|" * len(rows[0]))
-    lines.append("")
+    lines = markdown_table(rows)
     lines.append(
         "Median [min–max] of n runs, every engine measured in turn within each run (so the "
         "ratios compare engines under the same load); engines: "
@@ -174,9 +178,7 @@ def stages_table(results):
                             + tuple(f"{s.median:.2f} s" if s and s.values else "–" for s in series))
     if len(rows) == 1:
         return ""
-    lines = ["| " + " | ".join(row) + " |" for row in rows]
-    lines.insert(1, "|" + "---|" * len(rows[0]))
-    lines.append("")
+    lines = markdown_table(rows)
     lines.append(
         "Medians, seconds from the start of navigation to the end of each stage: the last byte of "
         "the runtime's downloads in (Resource Timing); the interpreter started (CPython and its "
@@ -205,9 +207,7 @@ def lighthouse_table(results):
         rows.append((page or "(home)",
                      *(f"{values[name]:.0f}" if name in values else "–" for name in LIGHTHOUSE_CATEGORIES),
                      f"{values['tbt_ms']:.0f} ms", "met" if not missed else "not met: " + ", ".join(missed)))
-    lines = ["| " + " | ".join(row) + " |" for row in rows]
-    lines.insert(1, "|" + "---|" * len(rows[0]))
-    lines.append("")
+    lines = markdown_table(rows)
     lines.append("Lighthouse 12 (npm, package-lock.json) with Debian's Chromium, default mobile settings "
                  "(simulated slow 4G, 4× CPU slowdown), the site served gzip-compressed as GitHub "
                  "Pages serves it; one run per page unless n is given; no host but this machine "
