@@ -18,7 +18,7 @@
 // touches them.
 
 import { without } from "./features.js";
-import { h } from "./dom.js";
+import { h, megabytes } from "./dom.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
 
 const WORKER_URL = new URL("sw.js", SITE_ROOT);
