@@ -6,11 +6,12 @@ fixture). Runs use few iterations so that each test takes seconds, not minutes.
 """
 
 import gzip
-import importlib.util
+import io
 import re
 import time
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 from conftest import PYTHON_TIMEOUT_MS, SCREENSHOTS, Cells
@@ -253,15 +254,25 @@ def test_files_that_are_not_pictures_are_refused_politely(dashboard, page):
     assert dashboard.verdict().inner_text() == ""
 
 
+def course_h5(prefix, m, cats, seed):
+    """The bytes of an HDF5 file shaped like the course's train_catvnoncat.h5 (prefix "train")
+    or test_catvnoncat.h5 ("test"), with m pictures of which `cats` are cats, written by h5py."""
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as file:
+        i = np.arange(m * 64 * 64 * 3, dtype=np.int64)
+        file[f"{prefix}_set_x"] = ((i * (7 + seed)) % 251).astype(np.uint8).reshape(m, 64, 64, 3)
+        file[f"{prefix}_set_y"] = np.array([1] * cats + [0] * (m - cats))
+        file["list_classes"] = np.array([b"non-cat", b"cat"])
+    return buffer.getvalue()
+
+
 def test_the_course_hdf5_files_can_be_loaded_and_trained_on(dashboard):
-    engine_tests = load_engine_tests()
     files = dashboard.root.locator("details.nndl-dash__files")
     files.locator("summary").click()
-    for label, name, packed in (("Training file (train_catvnoncat.h5)", "train_catvnoncat.h5",
-                                 engine_tests.TRAIN_H5),
-                                ("Test file (test_catvnoncat.h5)", "test_catvnoncat.h5",
-                                 engine_tests.TEST_H5)):
-        raw = engine_tests.h5_file(packed)
+    for label, name, raw in (("Training file (train_catvnoncat.h5)", "train_catvnoncat.h5",
+                              course_h5("train", 4, 2, 0)),
+                             ("Test file (test_catvnoncat.h5)", "test_catvnoncat.h5",
+                              course_h5("test", 2, 1, 1))):
         files.get_by_label(label).set_input_files(
             files=[{"name": name, "mimeType": "application/x-hdf5", "buffer": raw}])
     dashboard.button("Load the files").click()
@@ -304,15 +315,6 @@ def test_compressed_hdf5_files_written_by_h5py_are_read_in_the_browser(dashboard
     expect(files.locator(".nndl-dash__message")).to_have_text(
         "Training on the course's files (course.h5, course.h5) from now on: "
         "3 training pictures (2 cats) and 2 test pictures (1 cat).", timeout=PYTHON_TIMEOUT_MS)
-
-
-def load_engine_tests():
-    """tests/test_dashboard.py, for its HDF5 files (made by h5py, kept there as text)."""
-    spec = importlib.util.spec_from_file_location(
-        "engine_dashboard_tests", ROOT / "tests" / "test_dashboard.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # ---- Navigation and restarts ---------------------------------------------------------------------
