@@ -133,6 +133,8 @@ def _decode(f, data, filters, mask, chunk_bytes, itemsize, key):
                 f.damaged(f"a compressed chunk of {key!r} does not decompress")
         else:
             size = values[0] if values and values[0] > 0 else itemsize
+            if size > chunk_bytes:
+                f.damaged(f"the shuffle filter of {key!r} has elements larger than its chunks")
             n = len(data) // size
             body = np.frombuffer(data, np.uint8, n * size).reshape(size, n).T.tobytes()
             data = body + data[n * size:]
