@@ -252,7 +252,10 @@ def test_a_file_of_only_the_signature_is_refused():
         data.load_h5_bytes(b"\x89HDF\r\n\x1a\n", b"", "f.h5")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same 300 overwrites on every run, on CPython and in Pyodide, so that a run of
+# make test is reproducible; a new seed is a deliberate change of this line.
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(setting=st.sampled_from(FUZZED), at=st.integers(0, 10**6), new=st.binary(min_size=1, max_size=16))
 # Found by this test inside Pyodide: a shuffle filter whose element size is 2**31 bytes.
 @example(setting="shuffle", at=69406, new=b"\x00\x00\x00\x00\x80")
