@@ -164,19 +164,19 @@ SITE_PORT := 8000
 $(JS_CONSTANTS): scripts/js_constants.py $(ENGINE_SOURCES) | $(STAMP)
 	$(PY) scripts/js_constants.py --output $@
 
+# What both builds of the scripts take: the bundled data, and the flags of a minified bundle.
+ESBUILD_COMMON := --bundle --target=es2022 --minify --sourcemap --loader:.py=text \
+	--alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) --alias:nndl-constants=./$(JS_CONSTANTS) \
+	--alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --log-level=warning
+
 $(CELL_BUNDLE_STAMP): $(CELL_SOURCES) py_src/nndl_site/cell_runner.py $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM) $(JS_CONSTANTS)
 	rm -rf $(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/main.js docs/javascripts/worker.js \
-	  docs/javascripts/boot.js docs/javascripts/maths.js \
-	  --bundle --format=esm --target=es2022 --minify --sourcemap --loader:.py=text \
-	  --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) --alias:nndl-constants=./$(JS_CONSTANTS) \
-	  --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --define:NNDL_CLASSIC_WORKER=false \
-	  --loader:.woff2=file --loader:.woff=file --loader:.ttf=file --asset-names=fonts/[name] \
-	  --log-level=warning --outdir=$(CELL_BUNDLE)
-	node_modules/.bin/esbuild docs/javascripts/worker.js --bundle --format=iife --target=es2022 \
-	  --minify --sourcemap --loader:.py=text --alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) \
-	  --alias:nndl-constants=./$(JS_CONSTANTS) --alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --define:NNDL_CLASSIC_WORKER=true \
-	  --log-level=warning --outfile=$(CELL_BUNDLE)/worker-classic.js
+	  docs/javascripts/boot.js docs/javascripts/maths.js $(ESBUILD_COMMON) --format=esm \
+	  --define:NNDL_CLASSIC_WORKER=false --loader:.woff2=file --loader:.woff=file --loader:.ttf=file \
+	  --asset-names=fonts/[name] --outdir=$(CELL_BUNDLE)
+	node_modules/.bin/esbuild docs/javascripts/worker.js $(ESBUILD_COMMON) --format=iife \
+	  --define:NNDL_CLASSIC_WORKER=true --outfile=$(CELL_BUNDLE)/worker-classic.js
 	@touch $@
 
 site: $(RUNTIME_MANIFEST) $(CELL_BUNDLE_STAMP) | $(STAMP)

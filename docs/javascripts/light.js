@@ -4,7 +4,7 @@
 // - when the browser asks to save data (Save-Data: navigator.connection.saveData, or a 2G
 //   connection, navigator.connection.effectiveType "2g" or "slow-2g"), Python starts at the
 //   first Run, and each Run button says what that costs in MB until then;
-// - a page whose cells are all greetings (```pycell greeting, docs/hooks/cells.py) waits for a
+// - a page whose cells are all greetings (```pycell greeting, py_src/nndl_site/cells.py) waits for a
 //   Run too: its boot.js is left out, and the cells do not start Python as they mount.
 //
 // A visit can be told to save data in any browser with ?nndl-save-data in the page's address
