@@ -323,7 +323,7 @@ async function startPython(state, loadPyodide, snapshot) {
 
 // ---- The saved start (a snapshot of Python's memory, made when the site was built) -----------
 //
-// scripts/build_runtime.py starts Python in Node.js, imports the standard library's modules a
+// The runtime build (scripts/make-snapshot.mjs) starts Python in Node.js, imports the modules a
 // page needs before its first result, and saves the interpreter's memory (Pyodide's private
 // _makeSnapshot API). Restoring it skips starting Python and those imports; NumPy is loaded
 // after it, as before. It is the memory of one exact interpreter, standard library and glue
