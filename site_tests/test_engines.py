@@ -218,8 +218,13 @@ def test_the_graph_explorer_redraws_when_an_input_changes(reader):
 
 
 def runtime_files():
+    """What a reload without the server needs of the runtime: the interpreter, the standard
+    library, NumPy and the saved start (which WebKit restores; the service worker keeps it for
+    every engine)."""
     wheel = next((SITE / "pyodide").glob("numpy-*.whl")).name
-    return ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", f"pyodide/{wheel}"]
+    manifest = json.loads((SITE / "pyodide" / "runtime-manifest.json").read_text(encoding="utf-8"))
+    snapshot = [f"pyodide/{manifest['snapshot']['file']}"] if manifest.get("snapshot") else []
+    return ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", f"pyodide/{wheel}", *snapshot]
 
 
 def test_a_visited_lesson_opens_and_runs_with_the_server_gone(open_tab):
