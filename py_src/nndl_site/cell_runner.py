@@ -375,7 +375,7 @@ def _imports_training(code):
 def _needs_blas(code):
     """True, in Pyodide without the SIMD kernel, for the first cell that trains: OpenBLAS is then
     loaded before it runs."""
-    return _blas_missing() and _imports_training(code)
+    return _imports_training(code) and _blas_missing()
 
 
 def _blas_missing():
