@@ -14,6 +14,7 @@ isolation, as GitHub Pages serves it.
 - An explorable redraws when an input changes.
 - After one visit, the page opens and its cells run with the site's server gone.
 - A damaged runtime file is named to the reader, whose edit is kept.
+- NumPy's libraries and the matrix-product kernel reach Python compiled ahead.
 - WebKit starts Python from the saved start (a snapshot of its memory), with `random` reseeded;
   the other engines start it afresh; a damaged saved start falls back to a fresh start.
 
@@ -21,8 +22,11 @@ Every page's cells, in every engine: test_every_page.py.
 """
 
 import base64
+import contextlib
+import io
 import json
 import shutil
+import zipfile
 
 import pytest
 from conftest import SITE, SiteServer
@@ -332,3 +336,51 @@ def test_in_webkit_a_damaged_saved_start_falls_back_to_starting_python_afresh(
     (seed1, number1), (seed2, number2) = draws_in_two_page_loads(reader)
     assert seed1 != seed2, "a damaged saved start was restored"
     assert number1 != number2
+
+
+# Python's answer: the route of training's products, and the libraries Emscripten's loader found
+# already instantiated (preloadedWasm), which only the modules compiled ahead put there.
+COMPILED_AHEAD = """\
+import js, pyodide_js
+from nndl import matmul
+
+route = matmul.backend()  # opens the kernel with ctypes, as the first training does
+ahead = list(js.Object.keys(pyodide_js._module.preloadedWasm))
+numpy_libraries = sorted(name.split("/site-packages/")[1] for name in ahead if "/site-packages/numpy/" in name)
+print(route, matmul.GEMM_PATH in ahead, *numpy_libraries)
+"""
+
+
+def test_numpys_libraries_and_the_kernel_are_compiled_while_python_starts(reader):
+    """compile-ahead.js: every WebAssembly library of NumPy's wheel, and the matrix-product
+    kernel, reach Python's loader already compiled, and NumPy works with them."""
+    wheel = next((SITE / "pyodide").glob("numpy-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        libraries = sorted(name for name in archive.namelist() if name.endswith(".so"))
+    assert len(libraries) > 10
+    reader.open("demo/")
+    reader.type_code(1, COMPILED_AHEAD)
+    state, text = reader.run_and_wait(1, timeout=PYTHON_TIMEOUT)
+    assert state == "done", text
+    route, kernel_ahead, *found = text.split()
+    assert route == "simd"
+    assert kernel_ahead == "True", "the kernel was compiled when ctypes opened it"
+    assert found == libraries
+    # Code from three of those libraries (linalg, fft, random) agrees with NumPy here.
+    reader.type_code(1, NUMPY_AT_WORK)
+    assert reader.run_and_wait(1) == ("done", native_output(NUMPY_AT_WORK))
+
+
+NUMPY_AT_WORK = """\
+import numpy as np
+rng = np.random.default_rng(0)
+print(round(float(np.linalg.det(np.eye(3) * 2)), 6), np.fft.fft(np.ones(4)).real[0], rng.integers(0, 10, 3).tolist())
+"""
+
+
+def native_output(code):
+    """What `code` prints in this process's CPython and NumPy."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, {})
+    return out.getvalue().strip()

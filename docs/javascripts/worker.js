@@ -2,9 +2,10 @@
 // to the page only through protocol.js; runs and calls execute one at a time, in the order they
 // arrive, in cell_runner.py. Start-up is a sequence of stages, each a small function handed the
 // one start-up state object (as Pyodide's own loader hands on its API object): fetchSnapshot →
-// watchDownloads → startDownloads → importPyodide → startPython → loadEngine → installKernel →
-// installRunner.
+// watchDownloads → startDownloads → compileAhead → importPyodide → startPython → loadEngine →
+// installKernel → installRunner.
 
+import { compileWheelLibraries, handToPackageLoader, preloadLibrary } from "./compile-ahead.js";
 import { count, setStage } from "./download-progress.js";
 import { snapshotPays } from "./features.js";
 import { check, message } from "./protocol.js";
@@ -88,13 +89,15 @@ async function start(state) {
   const snapshot = fetchSnapshot(state);
   watchDownloads(state);
   startDownloads(state);
+  const ahead = compileAhead(state);
   const loadPyodide = await importPyodide(state);
   state.pyodide = await startPython(state, loadPyodide, snapshot);
   const interpreter = Date.now();
   if (state.interruptBuffer) state.pyodide.setInterruptBuffer(state.interruptBuffer);
+  handToPackageLoader(state.pyodide, await ahead.libraries);
   await loadEngine(state);
   const numpyReady = Date.now();
-  installKernel(state);
+  installKernel(state, await ahead.kernel);
   state.runner = installRunner(state);
   await state.interpreterChecked;
   const versions = state.pyodide.runPython(
@@ -169,6 +172,17 @@ function startDownloads(state) {
     response.catch(() => {}); // a failure is reported at once by the checked fetch
     state.early.set(url, response);
   }
+}
+
+/** Start compiling, while the interpreter starts, the WebAssembly that Python loads after it:
+ *  NumPy's libraries, from its wheel as downloaded, and the matrix-product kernel
+ *  (compile-ahead.js). Returns { libraries: promise of the Map of the wheel's libraries, kernel:
+ *  promise of the kernel's WebAssembly.Module or null }. */
+function compileAhead(state) {
+  const numpy = [...INTEGRITY.keys()].find((name) => /^numpy-.*\.whl$/.test(name));
+  const wheel = numpy && state.early.get(new URL(numpy, state.runtimeURL).href);
+  const kernel = kernelUsable(state) ? WebAssembly.compile(KERNEL).catch(() => null) : Promise.resolve(null);
+  return { libraries: wheel ? compileWheelLibraries(wheel) : Promise.resolve(new Map()), kernel };
 }
 
 /** The runtime's files as Subresource Integrity values: name → "sha256-<base64>". */
@@ -391,14 +405,18 @@ const KERNEL_VALID = WebAssembly.validate(KERNEL);
  *  that works in Python's own memory. A browser without WebAssembly SIMD (Safari before 16.4)
  *  cannot compile it (or the page was asked to do without it: features.js); training then takes
  *  the slower OpenBLAS route, or NumPy's own product when OpenBLAS cannot be had. */
-function installKernel({ pyodide, without }) {
-  if (without.includes("wasm-simd") || !KERNEL_VALID) {
+function installKernel(state, compiled) {
+  const { pyodide } = state;
+  if (!kernelUsable(state)) {
     console.warn("nndl: this browser has no WebAssembly SIMD; matrix products take the slower route");
     return;
   }
   pyodide.FS.mkdirTree(KERNEL_PATH.slice(0, KERNEL_PATH.lastIndexOf("/")));
   pyodide.FS.writeFile(KERNEL_PATH, KERNEL);
+  preloadLibrary(pyodide, KERNEL_PATH, compiled); // ctypes then finds it compiled (compile-ahead.js)
 }
+
+const kernelUsable = ({ without }) => !without.includes("wasm-simd") && KERNEL_VALID;
 
 // ---- Stage 5: the cells' Python side ----------------------------------------------------------
 
