@@ -221,11 +221,16 @@ def test_the_graph_explorer_redraws_when_an_input_changes(reader):
 # ---- Offline, and a damaged site ------------------------------------------------------------------
 
 
+def numpy_wheel(root=SITE):
+    """NumPy's wheel in the runtime folder of the site at root."""
+    return next((root / "pyodide").glob("numpy-*.whl"))
+
+
 def runtime_files():
     """What a reload without the server needs of the runtime: the interpreter, the standard
     library, NumPy and the saved start (which WebKit restores; the service worker keeps it for
     every engine)."""
-    wheel = next((SITE / "pyodide").glob("numpy-*.whl")).name
+    wheel = numpy_wheel().name
     manifest = json.loads((SITE / "pyodide" / "runtime-manifest.json").read_text(encoding="utf-8"))
     snapshot = [f"pyodide/{manifest['snapshot']['file']}"] if manifest.get("snapshot") else []
     return ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", f"pyodide/{wheel}", *snapshot]
@@ -259,7 +264,7 @@ def damaged_site(tmp_path):
     """A copy of the site whose NumPy wheel has one byte changed (same size, other sha256)."""
     root = tmp_path / "site"
     shutil.copytree(SITE, root)
-    wheel = next((root / "pyodide").glob("numpy-*.whl"))
+    wheel = numpy_wheel(root)
     data = bytearray(wheel.read_bytes())
     data[len(data) // 2] ^= 0xFF
     wheel.write_bytes(bytes(data))
@@ -354,8 +359,7 @@ print(route, matmul.GEMM_PATH in ahead, *numpy_libraries)
 def test_numpys_libraries_and_the_kernel_are_compiled_while_python_starts(reader):
     """compile-ahead.js: every WebAssembly library of NumPy's wheel, and the matrix-product
     kernel, reach Python's loader already compiled, and NumPy works with them."""
-    wheel = next((SITE / "pyodide").glob("numpy-*.whl"))
-    with zipfile.ZipFile(wheel) as archive:
+    with zipfile.ZipFile(numpy_wheel()) as archive:
         libraries = sorted(name for name in archive.namelist() if name.endswith(".so"))
     assert len(libraries) > 10
     reader.open("demo/")

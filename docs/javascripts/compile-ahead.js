@@ -45,11 +45,12 @@ export function handToPackageLoader(pyodide, libraries) {
   const emscripten = pyodide._module;
   const original = emscripten.loadDynamicLibrary;
   if (typeof original !== "function" || typeof emscripten.loadWebAssemblyModule !== "function") return;
-  emscripten.loadDynamicLibrary = function (libName, flags = {}, localScope, handle) {
+  // `flags` is passed on as given: without it, Emscripten's own default applies.
+  emscripten.loadDynamicLibrary = function (libName, flags, localScope, handle) {
     const suffix = [...libraries.keys()].find((path) => libName.endsWith(`/${path}`));
     const ahead = suffix && libraries.get(suffix);
     const loaded = emscripten.LDSO?.loadedLibsByName?.[libName] || emscripten.preloadedWasm[libName];
-    if (!ahead || loaded || !flags.loadAsync) return original.call(this, libName, flags, localScope, handle);
+    if (!ahead || loaded || !flags?.loadAsync) return original.call(this, libName, flags, localScope, handle);
     libraries.delete(suffix);
     return ahead.then((module) => {
       if (module) instantiate(emscripten, libName, module, { ...flags, loadAsync: false }, localScope, handle);
