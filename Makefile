@@ -79,8 +79,8 @@ ENGINE_SOURCES := pyproject.toml README.md \
 	  -not -path '*.egg-info/*' -not -name '*.pyc' -print)
 # scripts/build_runtime.py and the modules of its stages beside it.
 RUNTIME_SCRIPTS := scripts/build_runtime.py scripts/runtime_common.py scripts/runtime_npm.py \
-	scripts/runtime_engine.py scripts/runtime_bytecode.py scripts/runtime_snapshot.py \
-	scripts/runtime_manifest.py
+	scripts/runtime_engine.py scripts/runtime_bytecode.py scripts/runtime_stdlib.py \
+	scripts/runtime_snapshot.py scripts/runtime_manifest.py
 PYODIDE_TEST_WHEELS := .cache/pyodide-tests
 TEST_RESULTS := build/test-results
 
@@ -101,7 +101,7 @@ lint-workflows: $(NODE_MODULES)
 
 $(RUNTIME_MANIFEST): $(NODE_MODULES) $(ENGINE_SOURCES) requirements/runtime.txt \
 		$(RUNTIME_SCRIPTS) scripts/pyodide-pytest.mjs scripts/startup-modules.mjs scripts/make-snapshot.mjs \
-		py_src/nndl_site/cell_runner.py | $(STAMP)
+		py_src/nndl_site/cell_runner.py py_src/nndl_site/lazy_stdlib.py | $(STAMP)
 	$(PY) scripts/build_runtime.py --output $(RUNTIME) --cache .cache
 
 runtime: $(RUNTIME_MANIFEST)
@@ -157,7 +157,7 @@ SITE_PORT := 8000
 # The cells' ES modules bundled with CodeMirror: main.js for the pages, boot.js (which starts the
 # Python worker from the <head> of a page with cells), worker.js for the Python worker (and the
 # same worker as a classic script, worker-classic.js, for browsers without module workers)
-# (py_src/nndl_site/cell_runner.py is bundled into it as text, and the runtime's manifest as data, so that
+# (py_src/nndl_site/cell_runner.py and lazy_stdlib.py are bundled into it as text, and the runtime's manifest as data, so that
 # the worker checks every runtime file against the sha256 recorded when the runtime was built), and
 # the matrix-product kernel as bytes; and the constants the scripts take from the engine (the plots'
 # palette, the dashboard's models, the kernel's path), written from nndl by scripts/js_constants.py.
@@ -169,7 +169,7 @@ ESBUILD_COMMON := --bundle --target=es2022 --minify --sourcemap --loader:.py=tex
 	--alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) --alias:nndl-constants=./$(JS_CONSTANTS) \
 	--alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --log-level=warning
 
-$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) py_src/nndl_site/cell_runner.py $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM) $(JS_CONSTANTS)
+$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) py_src/nndl_site/cell_runner.py py_src/nndl_site/lazy_stdlib.py $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM) $(JS_CONSTANTS)
 	rm -rf $(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/main.js docs/javascripts/worker.js \
 	  docs/javascripts/boot.js docs/javascripts/maths.js $(ESBUILD_COMMON) --format=esm \

@@ -16,15 +16,18 @@ Like Pyodide's own start-up, the build is a sequence of named stages, each a sma
     6. compile_distribution the standard library and NumPy as bytecode only; NumPy's wheel
                             trimmed of what no reader uses (f2py, stubs, headers, test modules)
     7. check_startup_bytecode  a page's start-up, run in Node.js, compiles nothing from source
-    8. make_snapshot        a started Python with its start-up modules imported, saved (Node.js)
-    9. write_manifest       sha256 and size of every shipped file, for later checks
-   10. smoke_test           Node.js loads the staged folder, loadPackage("nndl"), imports both
-   11. publish              the staged folder replaces build/runtime in one rename
+    8. split_stdlib         the standard library in two: what the lessons import, and the rest,
+                            which the worker fetches only if a reader's code imports it
+    9. make_snapshot        a started Python with its start-up modules imported, saved (Node.js)
+   10. write_manifest       sha256 and size of every shipped file, for later checks
+   11. smoke_test           Node.js loads the staged folder, loadPackage("nndl"), imports both
+   12. publish              the staged folder replaces build/runtime in one rename
 
 The stages live beside this file, one concept a module: runtime_npm.py (1, 3, 5: the npm core,
 the site lock, the official wheels), runtime_engine.py (2, 4: the nndl wheel),
-runtime_bytecode.py (6, 7), runtime_snapshot.py (8), runtime_manifest.py (9) and
-runtime_common.py (what they share); this file runs them in order (10, 11 are its own).
+runtime_bytecode.py (6, 7), runtime_stdlib.py (8), runtime_snapshot.py (9),
+runtime_manifest.py (10) and runtime_common.py (what they share); this file runs them in order
+(11, 12 are its own).
 
 The site lock lists only what the site ships: nndl and the packages it depends on in the official
 lock (today NumPy alone), plus OpenBLAS, which pages load on demand (ON_DEMAND). Every package it
@@ -53,6 +56,7 @@ from runtime_engine import build_engine_wheel, compile_engine
 from runtime_manifest import write_manifest
 from runtime_npm import copy_package_wheels, read_pyodide_core, write_site_lock
 from runtime_snapshot import make_snapshot
+from runtime_stdlib import ALSO_IMPORTED, split_stdlib
 
 
 # --- 10. Smoke test ------------------------------------------------------------------------------
@@ -110,9 +114,10 @@ def main() -> int:
             origins["pyodide-lock.json"] = "pyodide lockfile add-wheels"
             origins |= copy_package_wheels(version, lock, official_lock, cache, staging)
             compile_distribution(lock, staging, workdir, origins)
-        stdlib_modules = check_startup_bytecode(staging)
-        snapshot = make_snapshot(staging, stdlib_modules, origins)
-        write_manifest(version, staging, origins, snapshot)
+        startup_modules, lessons_files = check_startup_bytecode(staging, also=ALSO_IMPORTED)
+        stdlib_rest = split_stdlib(staging, lessons_files, origins)
+        snapshot = make_snapshot(staging, startup_modules, origins)
+        write_manifest(version, staging, origins, snapshot, stdlib_rest)
         smoke_test(staging)
         publish(staging, output)
     except BuildError as error:

@@ -9,6 +9,8 @@
 // Stages, each a small function below, in the order main() runs them:
 //   1. verifyRuntime    every file of the folder matches runtime-manifest.json (sha256)
 //   2. startPyodide     loadPyodide from the folder, as the site's worker does
+//   2b. installLazyStdlib  the rest of the standard library, found on its first import as in the
+//                       site's worker (py_src/nndl_site/lazy_stdlib.py), read from the folder
 //   3. loadEngine       loadPackage("nndl") (the site lock brings NumPy), then "openblas" as a
 //                       page does before training; with --gemm, the matrix-product kernel put
 //                       where the site's worker puts it; then import both and check which route
@@ -23,6 +25,7 @@
 // The exit code is pytest's (0 when every test passed), or 1 when a stage fails.
 
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -55,6 +58,22 @@ async function startPyodide(runtimeDir) {
   pyodide.setStdout(writer(process.stdout));
   pyodide.setStderr(writer(process.stderr));
   return pyodide;
+}
+
+/** The rest of the standard library (scripts/runtime_stdlib.py), fetched as the site's worker
+ *  fetches it: by lazy_stdlib.py's finder, the first time a module of it is imported (pytest
+ *  imports several), here read from the runtime folder. Its file and modules are the manifest's. */
+async function installLazyStdlib(pyodide, runtimeDir, manifest) {
+  const rest = manifest.stdlib_rest;
+  if (!rest) return;
+  const dir = "/nndl-runtime"; // as in docs/javascripts/worker.js
+  const source = await readFile(new URL("../py_src/nndl_site/lazy_stdlib.py", import.meta.url), "utf8");
+  pyodide.FS.mkdirTree(dir);
+  pyodide.FS.writeFile(`${dir}/_nndl_stdlib.py`, source);
+  pyodide.runPython(`import sys; sys.path.append(${JSON.stringify(dir)})`);
+  const read = () => new Uint8Array(readFileSync(path.join(runtimeDir, rest.file)));
+  pyodide.pyimport("_nndl_stdlib").install(rest.modules, read, async () => read(),
+    manifest.files[rest.file].sha256);
 }
 
 /** Load the engine the way a lesson page does: one loadPackage call, which brings NumPy along;
@@ -163,6 +182,7 @@ async function main() {
   const manifest = await verifyRuntime(values.runtime);
   let start = performance.now();
   const pyodide = await startPyodide(values.runtime);
+  await installLazyStdlib(pyodide, values.runtime, manifest);
   const ready = seconds(start);
   const versions = await loadEngine(pyodide, values.gemm);
   console.log(`pyodide ${manifest.pyodide}: ready in ${ready} s; loadPackage("nndl") + import nndl, numpy ` +

@@ -129,23 +129,26 @@ def compile_zip(zip_path: Path) -> tuple[int, list[str]]:
     return compiled, kept
 
 
-def check_startup_bytecode(staging: Path) -> list[str]:
+def check_startup_bytecode(staging: Path, also: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
     """Check that a lesson page's start-up compiles nothing from source: every module imported
     before a first result (scripts/startup-modules.mjs loads the staged folder as the site's
     worker does and runs a first cell) was read from bytecode, except the cells' runner, which
-    the worker writes into Python's file system itself. Returns the names of the start-up modules
-    read from the standard library's zip (pure Python), for the snapshot (stage 8)."""
+    the worker writes into Python's file system itself. Returns the names of the modules read
+    from the standard library's zip (pure Python): those of the start-up, for the snapshot
+    (stage 9), and those once every module of nndl and the modules `also` are imported too, for
+    the part of the standard library that ships with Python's start (stage 8)."""
     done = subprocess.run(
         ["node", str(ROOT / "scripts" / "startup-modules.mjs"), "--runtime", str(staging),
-         "--runner", str(ROOT / "py_src" / "nndl_site" / "cell_runner.py")],
+         "--runner", str(ROOT / "py_src" / "nndl_site" / "cell_runner.py"), "--also", ",".join(also)],
         capture_output=True, text=True,
     )
     if done.returncode != 0:
         raise BuildError(f"could not list the start-up modules:\n{done.stdout}{done.stderr}")
-    modules = json.loads(done.stdout)["modules"]
+    found = json.loads(done.stdout)
+    modules = found["modules"]
     from_source = sorted(f"{name} ({origin})" for name, origin in modules.items()
                          if origin == "source" and name != "_nndl_cells")
     if from_source:
         raise BuildError("start-up compiles these modules from source: " + ", ".join(from_source))
     log(f"start-up imports {len(modules)} modules, none compiled from source")
-    return json.loads(done.stdout)["stdlib"]
+    return found["stdlib"], found["lessons_stdlib"]

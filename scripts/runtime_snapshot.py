@@ -1,4 +1,4 @@
-"""A started Python, saved (stage 8 of scripts/build_runtime.py): snapshot.bin.gz, which the
+"""A started Python, saved (stage 9 of scripts/build_runtime.py): snapshot.bin.gz, which the
 site's worker restores instead of starting the interpreter and importing the start-up modules."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from runtime_common import ROOT, BuildError, log, sha256_of
 
-# --- 8. A started Python, saved ----------------------------------------------------------------
+# --- 9. A started Python, saved ----------------------------------------------------------------
 
 SNAPSHOT = "snapshot.bin.gz"
 #: The files a snapshot is valid with: the interpreter it is the memory of, its glue code, and the

@@ -4,11 +4,14 @@
 // NumPy), the cells' runner is imported and one cell is run. scripts/build_runtime.py ships a
 // fully compiled distribution and checks with this that start-up compiles nothing from source.
 //
-//   node scripts/startup-modules.mjs --runtime DIR --runner py_src/nndl_site/cell_runner.py
+//   node scripts/startup-modules.mjs --runtime DIR --runner py_src/nndl_site/cell_runner.py [--also a,b]
 //
-// Output: {"modules": {name: "bytecode" | "source" | "built-in"}, "stdlib": [name]}: built-in
-// means compiled into the interpreter or frozen in it; "stdlib" names the modules read from the
-// standard library's zip (pure Python), which a start-up snapshot may hold. A module counts as compiled
+// Output: {"modules": {name: "bytecode" | "source" | "built-in"}, "stdlib": [name],
+// "lessons_stdlib": [name]}: built-in means compiled into the interpreter or frozen in it;
+// "stdlib" names the modules read from the standard library's zip (pure Python), which a
+// start-up snapshot may hold; "lessons_stdlib" names the files of that zip read once every
+// module of nndl and the modules named by --also (comma-separated) are imported too: the part of
+// the standard library that the runtime ships with Python's start (scripts/runtime_stdlib.py). A module counts as compiled
 // from source if Python's source loaders compiled it once the interpreter was up, or if it was
 // imported while the interpreter started from a file whose name ends in .py (zipimport names a
 // module after the file it read: .pyc when it read bytecode).
@@ -22,7 +25,9 @@ const RUNNER_DIR = "/nndl-runtime"; // as in docs/javascripts/worker.js
 const RUNNER_MODULE = "_nndl_cells";
 
 async function main() {
-  const { values } = parseArgs({ options: { runtime: { type: "string" }, runner: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { runtime: { type: "string" }, runner: { type: "string" }, also: { type: "string", default: "" } },
+  });
   const indexURL = path.resolve(values.runtime) + path.sep;
   const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
   const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
@@ -54,11 +59,20 @@ def _origin(name, module):
     if file in _compiled_from_source or (name in _at_boot and file.endswith(".py")):
         return "source"
     return "bytecode"
-json.dumps({
+def _from_stdlib():
+    return [name for name, module in sorted(sys.modules.items())
+            if (getattr(module, "__file__", None) or "").startswith("/lib/python312.zip/")]
+found = {
     "modules": {name: _origin(name, module) for name, module in sorted(sys.modules.items())},
-    "stdlib": [name for name, module in sorted(sys.modules.items())
-               if (getattr(module, "__file__", None) or "").startswith("/lib/python312.zip/")],
-})
+    "stdlib": _from_stdlib(),
+}
+import importlib, pkgutil
+for _name in [info.name for info in pkgutil.walk_packages(nndl.__path__, "nndl.")] + ${JSON.stringify(values.also)}.split(","):
+    if _name:
+        importlib.import_module(_name)
+found["lessons_stdlib"] = sorted({sys.modules[name].__file__.removeprefix("/lib/python312.zip/")
+                                  for name in _from_stdlib()})
+json.dumps(found)
 `);
   process.stdout.write(files + "\n");
 }

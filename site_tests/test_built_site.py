@@ -13,6 +13,7 @@ from nndl_site import maths, offline
 from nndl_site import notebooks as hook
 
 from nndl_site.pages import pages
+from test_fallbacks import start_bytes
 
 DOCS = ROOT / "docs"
 #: The pages that get a notebook: those with cells, but the home page.
@@ -40,11 +41,31 @@ def test_the_built_site_has_its_worker_at_the_root_with_its_manifest():
     for path in ("pyodide/pyodide.asm.wasm", "search/search_index.json"):
         assert path in data["files"], path
     runtime_files = {path for path in data["files"] if path.startswith("pyodide/")}
-    assert runtime_files == set(data["runtime"]) - set(offline.PYTHON_WORKERS)
+    # What a visit keeps once Python is ready, and the rest of the standard library, which only
+    # a reader's code importing one of its modules fetches: saved with the whole course.
+    rest = "pyodide/" + runtime_manifest()["stdlib_rest"]["file"]
+    assert rest not in data["runtime"]
+    assert runtime_files == set(data["runtime"]) - set(offline.PYTHON_WORKERS) | {rest}
     assert not any("openblas" in path for path in data["files"])
     entry = data["files"]["pyodide/pyodide.asm.wasm"]
     wasm = (site / "pyodide" / "pyodide.asm.wasm").read_bytes()
     assert entry == {"size": len(wasm), "sha256": hashlib.sha256(wasm).hexdigest()}
+
+
+def runtime_manifest():
+    return json.loads((ROOT / "site" / "pyodide" / "runtime-manifest.json").read_text(encoding="utf-8"))
+
+
+def test_the_how_to_use_page_gives_the_size_of_pythons_first_download():
+    """The sizes on the how-to-use page: what a first start of Python downloads in Chromium and
+    Firefox (what the Run button shows when the browser saves data), and the rest of the
+    standard library, fetched when code imports a module of it."""
+    text = (ROOT / "site" / "how-to-use" / "index.html").read_text(encoding="utf-8")
+    section = text[text.index('id="the-first-load"'):text.index('id="working-offline"')]
+    manifest = runtime_manifest()
+    rest = manifest["files"][manifest["stdlib_rest"]["file"]]["size"]
+    assert re.findall(r"about (\d+(?:\.\d)?) MB", section) == [
+        str(round(start_bytes(manifest, "chromium") / 1e6)), f"{rest / 1e6:.1f}"]
 
 
 def test_the_built_site_has_its_maths_drawn_and_searchable_as_tex():

@@ -15,6 +15,7 @@ isolation, as GitHub Pages serves it.
 - After one visit, the page opens and its cells run with the site's server gone.
 - A damaged runtime file is named to the reader, whose edit is kept.
 - NumPy's libraries and the matrix-product kernel reach Python compiled ahead.
+- A module of the standard library that no lesson imports is fetched when first imported.
 - WebKit starts Python from the saved start (a snapshot of its memory), with `random` reseeded;
   the other engines start it afresh; a damaged saved start falls back to a fresh start.
 
@@ -216,6 +217,47 @@ def test_the_graph_explorer_redraws_when_an_input_changes(reader):
     assert values["grads"] == built["grads"]
     svg = reader.js(f"{root}.querySelectorAll('.nndl-explorable__view svg').length")
     assert svg >= 1
+
+
+# ---- The rest of the standard library, fetched when first imported ------------------------------
+
+#: Whether the rest was there before the cell's own imports ran (the worker writes lazy_stdlib.py
+#: as _nndl_stdlib), then two modules of the rest at work.
+STATIC_REST_IMPORT = """\
+import _nndl_stdlib
+print(_nndl_stdlib._finder.mounted)
+import email.mime.text, unittest
+print(email.mime.text.MIMEText("hi")["Content-Type"], unittest.TestCase.__name__)
+"""
+DYNAMIC_REST_IMPORT = """\
+import _nndl_stdlib, importlib
+print(_nndl_stdlib._finder.mounted)
+minidom = importlib.import_module("xml.dom.minidom")  # an import no statement of the cell shows
+print(minidom.parseString("<course/>").documentElement.tagName)
+"""
+
+
+def test_the_rest_of_the_standard_library_comes_with_the_first_import_of_one_of_its_modules(open_tab):
+    """Python starts with the part of its standard library that the lessons import; a module of
+    the rest is fetched when code first imports it: before the cell runs when the cell's import
+    statements name it, during the import when only running shows it."""
+    manifest = json.loads((SITE / "pyodide" / "runtime-manifest.json").read_text(encoding="utf-8"))
+    rest = "/nndl/pyodide/" + manifest["stdlib_rest"]["file"]
+    assert {"email.mime.text", "unittest", "xml.dom.minidom"} <= set(manifest["stdlib_rest"]["modules"])
+    server = SiteServer()
+    try:
+        reader = Reader(open_tab(), server.url)
+        reader.open("demo/")
+        assert reader.run_and_wait(2, timeout=PYTHON_TIMEOUT) == ("done", "12288")
+        assert rest not in server.requests, "Python's start fetched the rest of the standard library"
+        reader.type_code(1, STATIC_REST_IMPORT)
+        assert reader.run_and_wait(1) == ("done", 'True\ntext/plain; charset="us-ascii" TestCase')
+        assert server.requests.count(rest) == 1
+        reader.reload()  # a new Python, without the rest
+        reader.type_code(1, DYNAMIC_REST_IMPORT)
+        assert reader.run_and_wait(1, timeout=PYTHON_TIMEOUT) == ("done", "False\ncourse")
+    finally:
+        server.close()
 
 
 # ---- Offline, and a damaged site ------------------------------------------------------------------

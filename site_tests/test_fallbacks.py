@@ -147,16 +147,21 @@ def test_running_out_of_memory_names_the_limit_of_this_browser(engine, open_tab,
 
 
 def start_megabytes(site_server, engine):
-    """What the Run button says a start of Python downloads: the runtime manifest's files but
-    OpenBLAS (fetched only without WebAssembly SIMD), the classic worker's loader (pyodide.js),
-    and the saved start but in WebKit, the one engine that restores it; in MB as the page
-    writes it."""
+    """What the Run button says a start of Python downloads, in MB as the page writes it."""
     manifest = json.loads((Path(site_server.httpd.RequestHandlerClass.root) / "pyodide"
                            / "runtime-manifest.json").read_text(encoding="utf-8"))
-    unused = {"pyodide.js"} | ({manifest["snapshot"]["file"]} if engine != "webkit" else set())
-    size = sum(f["size"] for name, f in manifest["files"].items()
+    return f"{start_bytes(manifest, engine) / 1e6:.1f} MB"
+
+
+def start_bytes(manifest, engine):
+    """The bytes a start of Python downloads: the runtime manifest's files but OpenBLAS (fetched
+    only without WebAssembly SIMD), the rest of the standard library (fetched only when code
+    imports a module of it), the classic worker's loader (pyodide.js), and the saved start but
+    in WebKit, the one engine that restores it."""
+    unused = {"pyodide.js", manifest["stdlib_rest"]["file"]}
+    unused |= {manifest["snapshot"]["file"]} if engine != "webkit" else set()
+    return sum(f["size"] for name, f in manifest["files"].items()
                if not name.startswith("openblas") and name not in unused)
-    return f"{size / 1e6:.1f} MB"
 
 
 #: Whether the page asked for anything of Python's runtime (its worker, or the files of pyodide/).

@@ -28,9 +28,11 @@ export function waitForRun(roots) {
 
 /** The bytes a start of Python downloads, from the runtime's manifest (build/runtime/): every
  *  file but OpenBLAS, which only a browser without WebAssembly SIMD fetches, and only to train,
- *  and but the saved start where it is not used. */
+ *  the rest of the standard library, fetched only if code imports a module of it, and the
+ *  saved start where it is not used. */
 export function startBytes() {
   const unused = new Set(["pyodide.js"]); // the loader of a classic worker, instead of pyodide.mjs
+  if (RUNTIME_MANIFEST.stdlib_rest) unused.add(RUNTIME_MANIFEST.stdlib_rest.file);
   if (RUNTIME_MANIFEST.snapshot && !snapshotPays()) unused.add(RUNTIME_MANIFEST.snapshot.file);
   return Object.entries(RUNTIME_MANIFEST.files)
     .filter(([name]) => !name.startsWith("openblas") && !unused.has(name))

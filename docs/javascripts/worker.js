@@ -2,14 +2,15 @@
 // to the page only through protocol.js; runs and calls execute one at a time, in the order they
 // arrive, in cell_runner.py. Start-up is a sequence of stages, each a small function handed the
 // one start-up state object (as Pyodide's own loader hands on its API object): fetchSnapshot →
-// watchDownloads → startDownloads → compileAhead → importPyodide → startPython → loadEngine →
-// installKernel → installRunner.
+// watchDownloads → startDownloads → compileAhead → importPyodide → startPython →
+// installLazyStdlib → loadEngine → installKernel → installRunner.
 
 import { compileWheelLibraries, handToPackageLoader, preloadLibrary } from "./compile-ahead.js";
 import { count, setStage } from "./download-progress.js";
 import { snapshotPays } from "./features.js";
 import { check, message } from "./protocol.js";
 import RUNNER_SOURCE from "../../py_src/nndl_site/cell_runner.py";
+import LAZY_STDLIB_SOURCE from "../../py_src/nndl_site/lazy_stdlib.py";
 // build/runtime/runtime-manifest.json, bundled in (the Makefile aliases this name to it): the
 // sha256 of every runtime file, written when the runtime was built and checked against the
 // official lock. The worker refuses any file whose bytes differ.
@@ -22,6 +23,7 @@ import CONSTANTS from "nndl-constants";
 
 const RUNNER_DIR = "/nndl-runtime";
 const RUNNER_MODULE = "_nndl_cells";
+const LAZY_STDLIB_MODULE = "_nndl_stdlib";
 // Where nndl.matmul looks for its matrix-product kernel in Python's file system (GEMM_PATH).
 const KERNEL_PATH = CONSTANTS.kernelPath;
 
@@ -95,6 +97,7 @@ async function start(state) {
   const interpreter = Date.now();
   if (state.interruptBuffer) state.pyodide.setInterruptBuffer(state.interruptBuffer);
   handToPackageLoader(state.pyodide, await ahead.libraries);
+  installLazyStdlib(state);
   await loadEngine(state);
   const numpyReady = Date.now();
   installKernel(state, await ahead.kernel);
@@ -379,6 +382,37 @@ if "random" in sys.modules:
     sys.modules["random"].seed()
 `;
 
+// ---- The rest of the standard library, fetched when first imported --------------------------
+//
+// Python starts with the part of its standard library that the lessons import; the runtime's
+// manifest names the file that holds the rest and the modules in it (scripts/runtime_stdlib.py).
+// lazy_stdlib.py fetches it when code first imports one of those modules: through the checked
+// fetch before a cell whose imports name one, or synchronously (this worker may block: Python
+// waits for its import) when an import shows only as the code runs. It checks the sha256 itself.
+
+function installLazyStdlib(state) {
+  const rest = RUNTIME_MANIFEST.stdlib_rest;
+  if (!rest) return;
+  const { pyodide } = state;
+  const url = new URL(rest.file, state.runtimeURL).href;
+  pyodide.FS.mkdirTree(RUNNER_DIR);
+  pyodide.FS.writeFile(`${RUNNER_DIR}/${LAZY_STDLIB_MODULE}.py`, LAZY_STDLIB_SOURCE);
+  pyodide.runPython(`import sys; sys.path.append(${JSON.stringify(RUNNER_DIR)})`);
+  const fetchAsync = async () => new Uint8Array(await (await self.fetch(url)).arrayBuffer());
+  pyodide.pyimport(LAZY_STDLIB_MODULE).install(rest.modules, () => fetchSync(url), fetchAsync,
+    RUNTIME_MANIFEST.files[rest.file].sha256);
+}
+
+/** A file's bytes, synchronously: a worker may wait for a download. */
+function fetchSync(url) {
+  const request = new XMLHttpRequest();
+  request.open("GET", url, false);
+  request.responseType = "arraybuffer";
+  request.send();
+  if (request.status !== 200) throw new Error(`the server answered ${request.status}`);
+  return new Uint8Array(request.response);
+}
+
 // ---- Stage 3: NumPy and nndl, from the site's lock file --------------------------------------
 
 async function loadEngine(state) {
@@ -425,7 +459,10 @@ function installRunner(state) {
   setStage(state, "cells", "Preparing the cells");
   pyodide.FS.mkdirTree(RUNNER_DIR);
   pyodide.FS.writeFile(`${RUNNER_DIR}/${RUNNER_MODULE}.py`, RUNNER_SOURCE);
-  pyodide.runPython(`import sys; sys.path.append(${JSON.stringify(RUNNER_DIR)})`);
+  pyodide.runPython(`
+import sys
+if ${JSON.stringify(RUNNER_DIR)} not in sys.path:
+    sys.path.append(${JSON.stringify(RUNNER_DIR)})`);
   const module = pyodide.pyimport(RUNNER_MODULE);
   module.setup((type, json) => self.postMessage(message(type, JSON.parse(json))), state.interruptBuffer);
   return module;

@@ -35,6 +35,11 @@ from nndl import display as _display
 from nndl import matmul as _matmul
 from nndl import tracebacks as _tracebacks
 
+try:  # the rest of the standard library, fetched when first imported: in the browser only
+    import _nndl_stdlib as _stdlib  # py_src/nndl_site/lazy_stdlib.py, written beside this file
+except ImportError:
+    _stdlib = None
+
 _emit = None  # emit(type, json_text): posts one message of the protocol to the page
 _interrupt = None  # the page's interrupt buffer (Uint8Array, 2 = Stop), when it has one
 _namespaces = {}  # ns → the dict the cells of that page visit run in
@@ -335,6 +340,8 @@ async def run(run_id, ns, cell, code):
     _forget_shown_warnings(namespace)
     if _needs_blas(code):
         await _load_blas()
+    if _stdlib is not None and _stdlib.needed_by(_imported_names(code)):
+        await _stdlib.load()
     try:
         value = await _execute(code, filename, namespace)
         _flush_streams()
@@ -354,22 +361,25 @@ async def run(run_id, ns, cell, code):
     return json.dumps(ending)
 
 
-def _imports_training(code):
-    """True if the code imports one of _TRAINING_MODULES (or all of nndl's modules)."""
+def _imported_names(code):
+    """The modules the code's import statements name (absolute imports only; ``from a import b``
+    names a and a.b); none if the code does not parse (the run then reports the syntax error)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return False
+        return []
+    names = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        else:
-            continue
-        if any(name in _TRAINING_MODULES or name == "nndl.*" for name in names):
-            return True
-    return False
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def _imports_training(code):
+    """True if the code imports one of _TRAINING_MODULES (or all of nndl's modules)."""
+    return any(name in _TRAINING_MODULES or name == "nndl.*" for name in _imported_names(code))
 
 
 def _needs_blas(code):

@@ -8,7 +8,9 @@
   the search's language packs (assets/javascripts/lunr/) when the search is in English
   only: Material loads them for other languages, and the runtime's packages that no page needs
   to start Python (OpenBLAS: the cells load it only in a browser without WebAssembly SIMD, and
-  fall back to NumPy's own product when it cannot be had, as offline).
+  fall back to NumPy's own product when it cannot be had, as offline). The rest of the standard
+  library (the modules no lesson imports, fetched when a reader's code first imports one) is
+  kept, so that such code works offline too.
   The version is a digest of every path and hash, so it changes whenever any file does.
 - Two groups of files are named in it: "shell", the few files any visit caches besides the pages
   themselves (the page shown when an unsaved page is asked for offline, the search index that
@@ -16,7 +18,7 @@
   favicon), and
   "runtime", what the Python worker loads before the first cell runs (its script, Pyodide's
   core, the site lock, the saved start that the runtime's manifest names if any, and the wheels
-  that `nndl` depends on, read from that lock): the only
+  that `nndl` depends on, read from that lock): with the rest of the standard library, the only
   files of the runtime folder in the manifest.
 - The sitemap names the site's own address, which the host may write differently (a test server
   standing in for the published address does): its hash is taken with site_url replaced by
@@ -84,14 +86,25 @@ def engine_wheels(site):
     return sorted(RUNTIME + packages[name]["file_name"] for name in names)
 
 
+def runtime_manifest(site):
+    """The runtime's own manifest (build/runtime/runtime-manifest.json, copied with it), or {}."""
+    path = site / RUNTIME / "runtime-manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def snapshot_file(site):
     """The runtime's saved start (a snapshot of Python's memory), if the runtime has one: its
     manifest names it. The worker restores it before the first cell runs."""
-    manifest_path = site / RUNTIME / "runtime-manifest.json"
-    if not manifest_path.is_file():
-        return []
-    snapshot = json.loads(manifest_path.read_text(encoding="utf-8")).get("snapshot")
+    snapshot = runtime_manifest(site).get("snapshot")
     return [RUNTIME + snapshot["file"]] if snapshot else []
+
+
+def stdlib_rest_file(site):
+    """The rest of the standard library, if the runtime has one: the modules no lesson imports,
+    fetched when a reader's code first imports one (py_src/nndl_site/lazy_stdlib.py). Not part
+    of the runtime a visit keeps, but of the whole course saved for offline use."""
+    rest = runtime_manifest(site).get("stdlib_rest")
+    return [RUNTIME + rest["file"]] if rest else []
 
 
 def manifest(site, site_url=""):
@@ -102,11 +115,12 @@ def manifest(site, site_url=""):
     english = english_only(site)
     runtime = (PYTHON_WORKERS + [RUNTIME + name for name in RUNTIME_CORE] + snapshot_file(site)
                + engine_wheels(site))
+    kept_from_runtime = set(runtime) | set(stdlib_rest_file(site))
     for file in sorted(site.rglob("*")):
         path = file.relative_to(site).as_posix()
         if not file.is_file() or not wanted(path, english):
             continue
-        if path.startswith(RUNTIME) and path not in runtime:
+        if path.startswith(RUNTIME) and path not in kept_from_runtime:
             continue
         data = file.read_bytes()
         if path == SITEMAP:
