@@ -30,13 +30,15 @@ export function setStage(state, name, words) {
   report(state, true);
 }
 
-/** Read a response's body (a clone), adding its bytes to `file` and reporting as they come. */
+/** Read a response's body (a clone), adding its bytes to `file` and reporting as they come
+ *  (and telling state.onBytes, if set). */
 export async function count(state, reader, file) {
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       file.loaded += value.byteLength;
+      state.onBytes?.();
       report(state);
     }
   } catch {

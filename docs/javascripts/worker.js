@@ -84,6 +84,7 @@ function newState({ runtimeURL, interruptBuffer, without }) {
     interpreterChecked: null, // promise: resolves once the interpreter's bytes are the build's
     started: false, // after "ready", downloads (OpenBLAS, loaded on demand) are not start-up
     failureReported: false,
+    onBytes: null, // called as each piece of a download arrives (startDownloads)
   };
 }
 
@@ -154,6 +155,7 @@ function watchDownloads(state) {
     count(state, response.clone().body.getReader(), file);
     return response;
   };
+  state.checkedFetch = (url) => checkedFetch(new URL(url), url, {});
   self.fetch = (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
     const response = state.early.get(url.href);
@@ -163,19 +165,45 @@ function watchDownloads(state) {
   };
 }
 
-/** Ask for the big runtime files at once. Pyodide's loader asks for them one after the other
- *  (the interpreter, then the standard library, then the wheels once Python runs); started here
- *  they download while the loader starts up, and its first fetch of each gets the response
- *  already on its way. */
+/** Ask for the big runtime files before Pyodide's loader does. The loader asks for them one
+ *  after the other (the interpreter, then the standard library, then the wheels once Python
+ *  runs); asked for here, they download while the loader starts up, and its first fetch of each
+ *  gets the response already on its way.
+ *  The wheels are asked for when the interpreter and the standard library are nearly in (less
+ *  than one round trip's worth of bytes to come): Python needs those first, and on a slow
+ *  connection the wheels would share the bandwidth with them, so that Python could start only
+ *  once every byte had arrived. This way Python starts while the wheels download. */
 function startDownloads(state) {
-  const wheels = [...INTEGRITY.keys()].filter((name) => /^(numpy|nndl)-.*\.whl$/.test(name));
-  for (const name of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", ...wheels]) {
+  const ask = (name, after = null) => {
     const url = new URL(name, state.runtimeURL).href;
-    const response = self.fetch(url);
+    const response = after ? after.then(() => state.checkedFetch(url)) : self.fetch(url);
     response.catch(() => {}); // a failure is reported at once by the checked fetch
     state.early.set(url, response);
+    return response;
+  };
+  const first = [INTERPRETER, "python_stdlib.zip"];
+  let release;
+  const firstNearlyIn = new Promise((resolve) => (release = resolve));
+  state.onBytes = () => {
+    const left = first.reduce((sum, name) =>
+      sum + RUNTIME_MANIFEST.files[name].size - (state.downloads.get(name)?.loaded ?? 0), 0);
+    if (left <= NEARLY_IN) {
+      state.onBytes = null;
+      release();
+    }
+  };
+  // At the latest once the interpreter is checked (its bytes are counted only where they can be
+  // hashed). A failed file is reported by its own fetch; the wheels are asked for anyway.
+  Promise.all([...first, "pyodide-lock.json"].map((name) => ask(name)))
+    .then(() => state.interpreterChecked).finally(release).catch(() => {});
+  for (const name of INTEGRITY.keys()) {
+    if (/^(numpy|nndl)-.*\.whl$/.test(name)) ask(name, firstNearlyIn);
   }
 }
+
+/** Bytes still to come when the next downloads are asked for: about what a 25 Mbit/s
+ *  connection brings in one round trip of 80 ms, the time a new request takes to start. */
+const NEARLY_IN = 256 * 1024;
 
 /** Start compiling, while the interpreter starts, the WebAssembly that Python loads after it:
  *  NumPy's libraries, from its wheel as downloaded, and the matrix-product kernel
