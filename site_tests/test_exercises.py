@@ -61,7 +61,10 @@ def shot(page, locator, name):
 
 
 def colour(locator, prop):
-    return locator.evaluate(f"el => getComputedStyle(el).{prop}")
+    """The element's colour `prop` once its transitions have ended (cells.css fades a cell's
+    border from one state's colour to the next)."""
+    return locator.evaluate(
+        f"el => Promise.all(el.getAnimations().map((a) => a.finished)).then(() => getComputedStyle(el).{prop})")
 
 
 def test_the_check_grades_the_edited_code_and_says_pass_or_not_yet(open_page, page):
