@@ -109,16 +109,7 @@ def on_post_page(output, page, config):
     if all(" data-greeting" in cell for cell in cells):
         return output
     src = escape(get_relative_url(BOOT_SCRIPT, page.url))
-    script = f'<script type="module" async src="{src}"></script>'
-    # First among the page's scripts and stylesheets (after the character set, and after the
-    # content security policy, which must come before any script): the browser asks for it
-    # before the stylesheets, which would otherwise hold the connections for a round trip or two.
-    if CHARSET in output.split("</head>", 1)[0]:
-        return output.replace(CHARSET, CHARSET + script, 1)
-    return output.replace("</head>", script + "</head>", 1)
-
-
-CHARSET = '<meta charset="utf-8">'
+    return output.replace("</head>", f'<script type="module" async src="{src}"></script></head>', 1)
 
 
 def on_post_build(config):

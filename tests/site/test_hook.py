@@ -51,12 +51,6 @@ def test_a_page_of_greetings_waits_for_a_run_and_a_page_with_other_cells_starts_
     assert "boot.js" not in page_html("No cell here.\n")
     started = page_html(greeting + "\n```pycell\nx = 1\n```\n")
     assert '<script type="module" async src="../../assets/nndl/boot.js"></script></head>' in started
-    # In a page as MkDocs writes it, right after the character set, before any stylesheet.
-    head = '<html><head><meta charset="utf-8"><link rel="stylesheet" href="a.css"></head><body>'
-    body = render(greeting + "\n```pycell\nx = 1\n```\n") + "</body></html>"
-    built = hook.on_post_page(head + body, SimpleNamespace(url="lessons/x/"), None)
-    assert ('<meta charset="utf-8"><script type="module" async src="../../assets/nndl/boot.js">'
-            '</script><link rel="stylesheet"') in built
 
 
 def test_cells_inside_other_blocks_and_other_fences_are_untouched():
