@@ -133,10 +133,10 @@ def check_startup_bytecode(staging: Path, also: tuple[str, ...] = ()) -> tuple[l
     """Check that a lesson page's start-up compiles nothing from source: every module imported
     before a first result (scripts/startup-modules.mjs loads the staged folder as the site's
     worker does and runs a first cell) was read from bytecode, except the cells' runner, which
-    the worker writes into Python's file system itself. Returns the names of the modules read
-    from the standard library's zip (pure Python): those of the start-up, for the snapshot
-    (stage 9), and those once every module of nndl and the modules `also` are imported too, for
-    the part of the standard library that ships with Python's start (stage 8)."""
+    the worker writes into Python's file system itself. Returns what was read from the standard
+    library's zip (pure Python): the names of the start-up's modules, for the snapshot (stage 9),
+    and the zip's files read once every module of nndl and the modules `also` are imported too,
+    for the part of the standard library that ships with Python's start (stage 8)."""
     done = subprocess.run(
         ["node", str(ROOT / "scripts" / "startup-modules.mjs"), "--runtime", str(staging),
          "--runner", str(ROOT / "py_src" / "nndl_site" / "cell_runner.py"), "--also", ",".join(also)],

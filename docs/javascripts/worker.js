@@ -423,9 +423,7 @@ function installLazyStdlib(state) {
   if (!rest) return;
   const { pyodide } = state;
   const url = new URL(rest.file, state.runtimeURL).href;
-  pyodide.FS.mkdirTree(RUNNER_DIR);
-  pyodide.FS.writeFile(`${RUNNER_DIR}/${LAZY_STDLIB_MODULE}.py`, LAZY_STDLIB_SOURCE);
-  pyodide.runPython(`import sys; sys.path.append(${JSON.stringify(RUNNER_DIR)})`);
+  writeModule(pyodide, LAZY_STDLIB_MODULE, LAZY_STDLIB_SOURCE);
   const fetchAsync = async () => new Uint8Array(await (await self.fetch(url)).arrayBuffer());
   pyodide.pyimport(LAZY_STDLIB_MODULE).install(rest.modules, () => fetchSync(url), fetchAsync,
     RUNTIME_MANIFEST.files[rest.file].sha256);
@@ -485,15 +483,20 @@ const kernelUsable = ({ without }) => !without.includes("wasm-simd") && KERNEL_V
 function installRunner(state) {
   const { pyodide } = state;
   setStage(state, "cells", "Preparing the cells");
+  writeModule(pyodide, RUNNER_MODULE, RUNNER_SOURCE);
+  const module = pyodide.pyimport(RUNNER_MODULE);
+  module.setup((type, json) => self.postMessage(message(type, JSON.parse(json))), state.interruptBuffer);
+  return module;
+}
+
+/** Write the Python module `name` (its source text) into RUNNER_DIR, on Python's path. */
+function writeModule(pyodide, name, source) {
   pyodide.FS.mkdirTree(RUNNER_DIR);
-  pyodide.FS.writeFile(`${RUNNER_DIR}/${RUNNER_MODULE}.py`, RUNNER_SOURCE);
+  pyodide.FS.writeFile(`${RUNNER_DIR}/${name}.py`, source);
   pyodide.runPython(`
 import sys
 if ${JSON.stringify(RUNNER_DIR)} not in sys.path:
     sys.path.append(${JSON.stringify(RUNNER_DIR)})`);
-  const module = pyodide.pyimport(RUNNER_MODULE);
-  module.setup((type, json) => self.postMessage(message(type, JSON.parse(json))), state.interruptBuffer);
-  return module;
 }
 
 // ---- Running a cell, calling the engine ----------------------------------------------------

@@ -338,9 +338,10 @@ async def run(run_id, ns, cell, code):
     _sources.setdefault(ns, {})[filename] = code
     _install_sources(ns)
     _forget_shown_warnings(namespace)
-    if _needs_blas(code):
+    imported = _imported_names(code)
+    if _needs_blas(imported):
         await _load_blas()
-    if _stdlib is not None and _stdlib.needed_by(_imported_names(code)):
+    if _stdlib is not None and _stdlib.needed_by(imported):
         await _stdlib.load()
     try:
         value = await _execute(code, filename, namespace)
@@ -377,15 +378,16 @@ def _imported_names(code):
     return names
 
 
-def _imports_training(code):
-    """True if the code imports one of _TRAINING_MODULES (or all of nndl's modules)."""
-    return any(name in _TRAINING_MODULES or name == "nndl.*" for name in _imported_names(code))
+def _imports_training(imported):
+    """True if the imported module names (_imported_names) include one of _TRAINING_MODULES (or
+    all of nndl's modules)."""
+    return any(name in _TRAINING_MODULES or name == "nndl.*" for name in imported)
 
 
-def _needs_blas(code):
-    """True, in Pyodide without the SIMD kernel, for the first cell that trains: OpenBLAS is then
-    loaded before it runs."""
-    return _imports_training(code) and _blas_missing()
+def _needs_blas(imported):
+    """True, in Pyodide without the SIMD kernel, for the first cell that trains (its imported
+    module names): OpenBLAS is then loaded before it runs."""
+    return _imports_training(imported) and _blas_missing()
 
 
 def _blas_missing():

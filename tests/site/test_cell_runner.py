@@ -214,12 +214,12 @@ def test_the_first_cell_that_trains_a_model_is_what_loads_the_browsers_blas(runn
     trains = ["import nndl.deep", "from nndl import logistic", "from nndl.deep import train",
               "import nndl.shallow as s", "from nndl.dashboard import *", "x = 1\nfrom nndl import *"]
     for code in trains:
-        assert runner._imports_training(code), code
+        assert runner._imports_training(runner._imported_names(code)), code
     quiet = ["import numpy as np", "from nndl import graph", "from nndl.explorables import render",
              "import nndl", "print('import nndl.deep')", "def f(:"]
     for code in quiet:
-        assert not runner._imports_training(code), code
-    assert not runner._needs_blas("import nndl.deep")  # only in Pyodide (sys.platform emscripten)
+        assert not runner._imports_training(runner._imported_names(code)), code
+    assert not runner._needs_blas(["nndl.deep"])  # only in Pyodide (sys.platform emscripten)
 
 
 def test_running_out_of_memory_comes_with_a_hint_for_learners(runner):
