@@ -14,7 +14,8 @@ isolation, as GitHub Pages serves it.
 - An explorable redraws when an input changes.
 - After one visit, the page opens and its cells run with the site's server gone.
 - A damaged runtime file is named to the reader, whose edit is kept.
-- NumPy's libraries and the matrix-product kernel reach Python compiled ahead.
+- NumPy's libraries and the matrix-product kernel reach Python compiled ahead, and NumPy's wheel
+  is unpacked without copying each file again at every 64 KiB.
 - A module of the standard library that no lesson imports is fetched when first imported.
 - WebKit starts Python from the saved start (a snapshot of its memory), with `random` reseeded;
   the other engines start it afresh; a damaged saved start falls back to a fresh start.
@@ -400,7 +401,9 @@ print(route, matmul.GEMM_PATH in ahead, *numpy_libraries)
 
 def test_numpys_libraries_and_the_kernel_are_compiled_while_python_starts(reader):
     """compile-ahead.js: every WebAssembly library of NumPy's wheel, and the matrix-product
-    kernel, reach Python's loader already compiled, and NumPy works with them."""
+    kernel, reach Python's loader already compiled, and NumPy works with them. The wheel was
+    unpacked with the file system's storage doubling as files grew (worker.js,
+    whileFilesDouble), and a file the reader writes grows as Emscripten grows it."""
     with zipfile.ZipFile(numpy_wheel()) as archive:
         libraries = sorted(name for name in archive.namelist() if name.endswith(".so"))
     assert len(libraries) > 10
@@ -415,6 +418,30 @@ def test_numpys_libraries_and_the_kernel_are_compiled_while_python_starts(reader
     # Code from three of those libraries (linalg, fft, random) agrees with NumPy here.
     reader.type_code(1, NUMPY_AT_WORK)
     assert reader.run_and_wait(1) == ("done", native_output(NUMPY_AT_WORK))
+    reader.type_code(1, FILE_STORAGE)
+    state, text = reader.run_and_wait(1)
+    assert state == "done", text
+    library_size, library_held, own_size, own_held = map(int, text.split())
+    # Written 64 KiB at a time from empty, doubling: 64 KiB times a power of two.
+    assert library_size > 2**20
+    assert library_size <= library_held < 2 * library_size
+    assert library_held % 2**16 == 0 and (library_held // 2**16).bit_count() == 1, library_held
+    # Emscripten's own growth, by an eighth past 1 MiB.
+    assert own_size <= own_held < 1.125 * own_size, (own_size, own_held)
+
+
+# The bytes Python's file system holds for NumPy's largest library, unpacked at start-up, and for
+# a file of the reader's, written the same way (64 KiB at a time) after it.
+FILE_STORAGE = """\
+import os, pyodide_js, numpy
+held = lambda path: pyodide_js.FS.lookupPath(path).node.contents.length
+library = max((os.path.join(folder, name) for folder, _, names in os.walk(os.path.dirname(numpy.__file__))
+               for name in names if name.endswith(".so")), key=os.path.getsize)
+with open("/tmp/own.bin", "wb") as own:
+    for _ in range(40):
+        own.write(bytes(65536))
+print(os.path.getsize(library), held(library), os.path.getsize("/tmp/own.bin"), held("/tmp/own.bin"))
+"""
 
 
 NUMPY_AT_WORK = """\
