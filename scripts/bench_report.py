@@ -159,6 +159,9 @@ def engines_table(results, info):
         "the result's moment with performance.now(), from the start of navigation. The bare page "
         "loads Pyodide 0.27.7 and NumPy as published, in a fresh profile of its own, and is "
         "visited twice the same way."
+        + (" WebKit runs under Xvfb, with no GPU, so it draws pages without accelerated "
+           "compositing (which would emulate OpenGL on the processor; engines.py, WEBKIT_ENV)."
+           if "webkit" in names else "")
     )
     return "\n".join(lines)
 
