@@ -1,16 +1,21 @@
-// Render TeX to HTML with KaTeX, for nndl_site/maths.py, which draws the site's maths at build
-// time so that the pages arrive with it already laid out.
+// Render TeX to MathML with Temml, for nndl_site/maths.py, which draws the site's maths at build
+// time so that the pages arrive with it in place.
 //
 //   echo '[{"tex": "a^2", "display": false}]' | node scripts/render_maths.mjs
 //
-// stdin: a JSON list of {tex, display}; stdout: a JSON list of HTML strings, in the same order:
-// katex.renderToString with the options the pages used when KaTeX's auto-render drew the maths in
-// the browser: KaTeX's HTML and MathML (its default output), display mode for display maths, and
-// throwOnError: false, so that a formula KaTeX cannot read is shown in red with KaTeX's message
-// as its title rather than stopping the build. Any other error exits with status 1 and a message
-// on stderr. One process renders the whole site (starting Node and KaTeX is most of the cost).
+// stdin: a JSON list of {tex, display}; stdout: a JSON list of strings, in the same order:
+// temml.renderToString with display mode for display maths, the TeX kept as the formula's
+// annotation (screen readers and copy as TeX), and throwOnError: false, so that a formula Temml
+// cannot read is shown as its TeX in red with Temml's message rather than stopping the build.
+// Any other error exits with status 1 and a message on stderr. One process renders the whole site
+// (starting Node and Temml is most of the cost).
+//
+// Temml writes MathML only, which every engine the site supports lays out itself (MathML Core in
+// Chromium, and Firefox's and WebKit's own): one element per symbol. KaTeX, which drew the maths
+// before, writes its HTML layout as well (a dozen positioned boxes per symbol, about 8,000
+// elements on a lesson), and restyling and laying those out was most of a lesson's blocking time.
 
-import katex from "katex";
+import temml from "temml";
 
 async function readStdin() {
   const chunks = [];
@@ -21,15 +26,15 @@ async function readStdin() {
 try {
   const formulas = JSON.parse(await readStdin());
   if (!Array.isArray(formulas)) throw new TypeError("expected a JSON list of {tex, display}");
-  const html = formulas.map(({ tex, display }, index) => {
+  const drawn = formulas.map(({ tex, display }, index) => {
     if (typeof tex !== "string") throw new TypeError(`formula ${index}: tex is not a string`);
     try {
-      return katex.renderToString(tex, { displayMode: Boolean(display), throwOnError: false });
+      return temml.renderToString(tex, { displayMode: Boolean(display), annotate: true, throwOnError: false });
     } catch (error) {
       throw new Error(`formula ${index} (${JSON.stringify(tex)}): ${error.message}`);
     }
   });
-  process.stdout.write(JSON.stringify(html));
+  process.stdout.write(JSON.stringify(drawn));
 } catch (error) {
   process.stderr.write(`render_maths.mjs: ${error.message}\n`);
   process.exitCode = 1;

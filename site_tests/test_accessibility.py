@@ -144,7 +144,7 @@ def test_the_page_passes_axe_in_both_schemes_and_fits_a_phone(name, page, watch)
     page.wait_for_load_state("load")
     for selector in (".nndl-cell", ".nndl-explorable", ".nndl-dashboard"):
         expect(page.locator(f"{selector}:not([data-mounted])")).to_have_count(0, timeout=30_000)
-    page.wait_for_timeout(300)  # KaTeX's fonts settle
+    page.wait_for_timeout(300)  # the maths font settles
     problems = check_phone(page, name, "dark") + check_phone(page, name, "light")
     assert problems == [], f"{name} at 375 pixels:\n" + "\n".join(problems)
     # What a narrow screen changes is the layout (boxes that now scroll), not the colours, which

@@ -8,6 +8,7 @@ import json
 import re
 
 from conftest import ROOT
+from fontTools.ttLib import TTFont
 
 from nndl_site import maths, offline
 from nndl_site import notebooks as hook
@@ -72,11 +73,26 @@ def test_the_built_site_has_its_maths_drawn_and_searchable_as_tex():
     site = ROOT / "site"
     lesson = (site / "lessons" / "03-computation-graph" / "index.html").read_text(encoding="utf-8")
     assert maths.formulas(lesson) == []
-    assert lesson.count('class="arithmatex"><span><span class="katex') > 50
-    assert "katex-error" not in lesson
-    # The search index is made from the pages before the hook: the TeX, not KaTeX's markup.
+    assert lesson.count('class="arithmatex"><span><math') > 50
+    assert "temml-error" not in lesson and "katex" not in lesson
+    # The search index is made from the pages before the hook: the TeX, not the MathML.
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "katex" not in index and r"\\(J = 3v\\)" in index
+    assert "<math" not in index and r"\\(J = 3v\\)" in index
+
+
+def test_the_maths_font_draws_every_character_of_every_page_and_is_small():
+    site = ROOT / "site"
+    shown = set()
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "temml-error" not in text, page
+        shown |= maths.characters(text)
+    assert {"∑", "∂", "𝑊", "𝑥", "σ", "𝜎"} <= shown  # a sum, a partial, W and x and σ in italic
+    with TTFont(site / maths.FONT) as font:
+        # Variation selectors choose a glyph's form and have none of their own.
+        assert {chr(code) for code in font.getBestCmap()} >= {c for c in shown if not "\ufe00" <= c <= "\ufe0f"}
+        assert "MATH" in font
+    assert (site / maths.FONT).stat().st_size < 60_000  # the whole font is 403 KB
 
 
 def test_every_lesson_of_the_built_site_has_a_quiz_of_five_questions_or_more_and_the_map_knows():

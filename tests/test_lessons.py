@@ -693,7 +693,7 @@ def test_the_malformed_marker_pattern():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_control_character_hides_in_a_page(page):
-    """A "\\alpha" written through a Python string becomes BEL + "lpha", which KaTeX cannot read."""
+    """A "\\alpha" written through a Python string becomes BEL + "lpha", which Temml cannot read."""
     text = (DOCS / page).read_text(encoding="utf-8")
     found = [f"{page}:{text.count(chr(10), 0, i) + 1}: {text[i]!r}"
              for i in range(len(text)) if ord(text[i]) < 32 and text[i] not in "\n\t"]

@@ -1,9 +1,11 @@
-// The lessons' maths: drawn by KaTeX when the site is built (py_src/nndl_site/maths.py), so the page
-// needs only KaTeX's stylesheet and fonts, bundled here from npm (esbuild writes them to
-// maths.css and fonts/), so no request leaves the site. Material's document$ emits on the first
-// load and after every instant navigation; the displayed formulas too wide for the screen are
-// then made reachable by keyboard, and again once KaTeX's fonts are in (they change the widths).
-import "katex/dist/katex.min.css";
+// The lessons' maths: MathML drawn by Temml when the site is built (py_src/nndl_site/maths.py),
+// laid out by the browser itself. The page needs only Temml's stylesheet, bundled here from npm
+// (esbuild writes it to maths.css, and Temml's small font to fonts/), and the part of the STIX Two
+// Math font that the site's maths uses, written by the build (docs/stylesheets/site.css names it),
+// so no request leaves the site. Material's document$ emits on the first load and after every instant
+// navigation; the displayed formulas too wide for the screen are then made reachable by keyboard,
+// and again once the font is in (it changes the widths).
+import "temml/dist/Temml-Local.css";
 import { markScrollable } from "./scrollable.js";
 
 document$.subscribe(({ body }) => {

@@ -15,7 +15,7 @@ The modules of the build; :mod:`nndl_site.plugin` only calls them on MkDocs' eve
 - :mod:`~nndl_site.notebooks`    each page with cells as a Jupyter notebook; the engine's wheel
 - :mod:`~nndl_site.accessibility`, :mod:`~nndl_site.security`  names and the
   Content-Security-Policy added to every page
-- :mod:`~nndl_site.maths`        the maths drawn by KaTeX at build time
+- :mod:`~nndl_site.maths`        the maths drawn as MathML by Temml at build time
 - :mod:`~nndl_site.offline`      the service worker and its manifest
 
 This package is installed with the engine by ``make venv`` but is not part of the engine's wheel

@@ -3,9 +3,8 @@
 - manifest(site, site_url) lists every file of the built site a reader could need offline, with
   its size and sha256: the pages, their assets, the search index, the sitemap, the notebooks and
   the Python runtime (site/pyodide/). Left out: source maps (for developers' tools only), the
-  gzipped sitemap (for search engines), the runtime's own manifest (build records), and the .woff
-  and .ttf copies of the maths fonts (every browser that runs the cells uses the .woff2 ones),
-  the search's language packs (assets/javascripts/lunr/) when the search is in English
+  gzipped sitemap (for search engines), the runtime's own manifest (build records), the
+  search's language packs (assets/javascripts/lunr/) when the search is in English
   only: Material loads them for other languages, and the runtime's packages that no page needs
   to start Python (OpenBLAS: the cells load it only in a browser without WebAssembly SIMD, and
   fall back to NumPy's own product when it cannot be had, as offline). The rest of the standard
@@ -45,7 +44,7 @@ RUNTIME = "pyodide/"
 RUNTIME_CORE = ("pyodide.mjs", "pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 PYTHON_WORKERS = ["assets/nndl/worker.js", "assets/nndl/worker-classic.js"]
 ENGINE = "nndl"
-LEFT_OUT_SUFFIXES = (".map", ".woff", ".ttf")
+LEFT_OUT_SUFFIXES = (".map",)
 LEFT_OUT_FILES = {WORKER, "sitemap.xml.gz"}
 SEARCH_INDEX = "search/search_index.json"
 LANGUAGE_PACKS = "assets/javascripts/lunr/"

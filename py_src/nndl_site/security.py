@@ -7,7 +7,7 @@ before any script. It allows what the course needs and nothing from any other or
   allowed by the sha256 of its exact text (computed here, page by page, after the build wrote the
   page); ``'wasm-unsafe-eval'`` lets WebAssembly compile (Pyodide, in the page's worker);
 - workers: the site's own (the Python worker);
-- styles: the site's own, and inline ``style`` attributes, which KaTeX's maths layout and the
+- styles: the site's own, and inline ``style`` attributes, which Temml's display maths and the
   engine's drawings rely on (styles cannot run code);
 - images: the site's own and ``data:`` (pictures made by cells arrive as data: URLs);
 - fonts, fetches: the site's own; no plugins (<object>/<embed>), no <base> from elsewhere, forms

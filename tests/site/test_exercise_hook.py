@@ -107,7 +107,7 @@ def test_a_quiz_is_static_html_with_its_questions_answers_and_explanations():
     assert html.count('type="radio"') == 4
     assert '<legend class="nndl-quiz__prompt"><span class="nndl-quiz__number">Question 1 of 2.</span>' in html
     assert "<code>m</code>" in html and "<strong>column</strong>" in html
-    assert '<span class="arithmatex">\\((n_x, m)\\)</span>' in html  # drawn later by KaTeX
+    assert '<span class="arithmatex">\\((n_x, m)\\)</span>' in html  # drawn later by Temml
     assert html.count('<details class="nndl-quiz__answer">') == 2  # readable without JavaScript
     assert '<p class="nndl-quiz__actions" hidden>' in html  # Check appears with the script
     assert exercises.COURSE["lessons/x/"] == {"exercises": [], "quiz": ["x-shape", "second"]}

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import markdown
 import pytest
+from fontTools.ttLib import TTFont
 from pymdownx.superfences import SuperFencesException
 
 from nndl_site import cells as hook
@@ -83,7 +84,7 @@ def small_site(folder):
         "sitemap.xml": "<urlset><url><loc>https://example.org/course/</loc></url></urlset>",
         "sitemap.xml.gz": "zz", "assets/nndl/worker.js": "w", "assets/nndl/worker-classic.js": "c",
         "assets/nndl/main.js.map": "{}",
-        "assets/nndl/fonts/KaTeX_Main-Regular.woff2": "f2", "assets/nndl/fonts/KaTeX_Main-Regular.ttf": "t",
+        "assets/nndl/fonts/stix-two-math.woff2": "f2",
         "assets/javascripts/lunr/min/lunr.de.min.js": "de",
         "pyodide/pyodide-lock.json": json.dumps(lock), "pyodide/runtime-manifest.json": "{}",
     }
@@ -98,12 +99,12 @@ def test_the_manifest_lists_what_a_reader_needs_with_sizes_and_hashes(tmp_path):
     small_site(tmp_path)
     data = offline.manifest(tmp_path, "https://example.org/course/")
     files = data["files"]
-    assert "index.html" in files and "pyodide/numpy.whl" in files
+    assert "index.html" in files and "pyodide/numpy.whl" in files and "assets/nndl/fonts/stix-two-math.woff2" in files
     # Of the runtime folder, only what starts Python: not the build's records, not OpenBLAS.
     assert "pyodide/openblas.zip" not in files
     assert files["index.html"] == {"size": 11, "sha256": hashlib.sha256(b"<p>home</p>").hexdigest()}
     for left_out in ("sitemap.xml.gz", "assets/nndl/main.js.map", "pyodide/runtime-manifest.json",
-                     "assets/nndl/fonts/KaTeX_Main-Regular.ttf", "assets/javascripts/lunr/min/lunr.de.min.js"):
+                     "assets/javascripts/lunr/min/lunr.de.min.js"):
         assert left_out not in files, left_out
     # The sitemap is hashed with its own address written "{root}", as the service worker does.
     expected = b"<urlset><url><loc>{root}</loc></url></urlset>"
@@ -133,7 +134,7 @@ def test_a_site_without_its_offline_page_stops_the_build(tmp_path):
         offline.manifest(tmp_path)
 
 
-# ---- nndl_site/maths.py: the maths drawn by KaTeX at build time -------------------------------
+# ---- nndl_site/maths.py: the maths drawn by Temml at build time -------------------------------
 
 CASES = r"""Inline $a < b$ and $p \& q$, then
 
@@ -141,7 +142,7 @@ $$
 |x| = \begin{cases} x & x > 0 \\ -x & x \le 0 \end{cases}
 $$
 
-and one KaTeX cannot read: $\frac{1}{$.
+and one Temml cannot read: $\frac{1}{$.
 """
 
 
@@ -162,7 +163,7 @@ def test_the_formulas_are_read_unescaped_with_their_mode():
     ]
 
 
-def test_a_site_is_drawn_in_place_with_html_and_mathml(tmp_path):
+def test_a_site_is_drawn_in_place_as_mathml_with_its_font(tmp_path):
     page = f"<html><head></head><body>{arithmatex(CASES)}</body></html>"
     (tmp_path / "lesson").mkdir()
     (tmp_path / "lesson" / "index.html").write_text(page, encoding="utf-8")
@@ -170,20 +171,30 @@ def test_a_site_is_drawn_in_place_with_html_and_mathml(tmp_path):
     assert maths.draw_site(tmp_path) == 4
     html = (tmp_path / "lesson" / "index.html").read_text(encoding="utf-8")
     assert "\\(" not in html and "\\[" not in html
-    # The arithmatex elements stay, each with KaTeX's output inside a <span>, as auto-render left it.
-    assert html.count('<span class="arithmatex"><span><span class="katex">') == 2
-    assert html.count('<div class="arithmatex"><span><span class="katex-display"><span class="katex">') == 1
-    assert html.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') == 3  # for screen readers
-    assert html.count('aria-hidden="true"') == 3  # KaTeX's HTML, for the eyes
-    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in html
+    # The arithmatex elements stay, each with Temml's MathML inside a <span>.
+    assert html.count('<span class="arithmatex"><span><math>') == 2
+    assert html.count('<div class="arithmatex"><span><math display="block" class="tml-display"') == 1
     assert '<annotation encoding="application/x-tex">a &lt; b</annotation>' in html
     assert r'<annotation encoding="application/x-tex">p \&amp; q</annotation>' in html
-    assert "<mtable" in html  # the cases, read with their & and >
-    # A formula KaTeX cannot read is shown as its TeX, in red, with KaTeX's message; the build goes on.
-    error = re.search(r'<span class="arithmatex"><span><span class="katex-error" title="([^"]*)" '
-                      r'style="color:#cc0000">\\frac\{1\}\{</span></span></span>', html)
-    assert error and error[1].startswith("ParseError: KaTeX parse error")
+    assert "<mtable>" in html and "<mo>&gt;</mo>" in html  # the cases, read with their & and >
+    # A formula Temml cannot read is shown as its TeX, in red, with Temml's message; the build goes on.
+    error = re.search(r'<span class="arithmatex"><span><span class="temml-error" style="color:#b22222;'
+                      r'white-space:pre-line;">\\frac\{1\}\{\n\nParseError: ([^<]*)</span></span></span>', html)
+    assert error and "Unexpected end of input" in error[1]
     assert (tmp_path / "other.html").read_text(encoding="utf-8") == "<p>No maths, $5.</p>"
+    # The page preloads the maths font, which holds what its MathML draws, and no more.
+    assert '<link rel="preload" href="../assets/nndl/fonts/stix-two-math.woff2" as="font" type="font/woff2" crossorigin>\n</head>' in html
+    with TTFont(tmp_path / maths.FONT) as font:
+        assert font.flavor == "woff2" and "MATH" in font
+        drawn = set(font.getBestCmap())
+        assert {ord(c) for c in "<>≤=−0|"} <= drawn  # the operators and numbers
+        assert {0x1D44E, 0x1D45D, 0x1D45E, 0x1D465} <= drawn  # a, p, q and x, in italic
+        assert ord("f") not in drawn and 0x1D453 not in drawn  # f is only in the formula Temml cannot read
+        # A stretched brace, drawn from the parts that the MATH table lists for it.
+        brace = font.getBestCmap()[ord("{")]
+        parts = font["MATH"].table.MathVariants.VertGlyphConstruction[
+            font["MATH"].table.MathVariants.VertGlyphCoverage.glyphs.index(brace)].GlyphAssembly.PartRecords
+        assert all(part.glyph in font.getGlyphOrder() for part in parts) and len(parts) >= 3
     # Drawn pages are left as they are (`mkdocs serve` keeps the pages it does not rebuild).
     assert maths.draw_site(tmp_path) == 0
     assert (tmp_path / "lesson" / "index.html").read_text(encoding="utf-8") == html
@@ -191,7 +202,7 @@ def test_a_site_is_drawn_in_place_with_html_and_mathml(tmp_path):
 
 def test_the_same_formula_is_drawn_once_and_put_everywhere(tmp_path, monkeypatch):
     calls = []
-    fake = '<span class="katex">{}</span>'.format
+    fake = '<math><mi>{}</mi></math>'.format
     monkeypatch.setattr(maths, "render", lambda found: calls.append(found) or [fake(tex) for tex, _ in found])
     for name in ("a.html", "b.html"):
         (tmp_path / name).write_text(arithmatex("$x$ and $y$ and $x$"), encoding="utf-8")
