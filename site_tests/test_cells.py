@@ -426,3 +426,36 @@ def test_editors_are_built_near_the_screen_or_when_the_reader_reaches_them(page,
     for i in range(count):
         cells.nth(i).scroll_into_view_if_needed()
     page.wait_for_function(f"document.querySelectorAll('.nndl-cell .cm-content').length === {count}")
+
+
+#: Idle time every 10 ms, as a timer (WebKit has no requestIdleCallback: lazy-editor.js then
+#: builds its editors on a 50 ms timer, whatever else the page is doing), from the moment the test
+#: calls window.startIdleTime().
+IDLE_ON_A_TIMER = """
+const waiting = [];
+const later = (callback) => setTimeout(() => callback({ timeRemaining: () => 50, didTimeout: false }), 10);
+window.requestIdleCallback = (callback) => (window.idleTime ? later(callback) : waiting.push(callback));
+window.startIdleTime = () => { window.idleTime = true; waiting.splice(0).forEach(later); };
+"""
+
+
+def test_editors_wait_in_idle_time_while_a_run_waits_for_its_result(page, base_url):
+    """Building an editor lays out the page: while a run the reader asked for waits for its
+    result, the idle builds wait too, so that the result is not held up behind them."""
+    page.add_init_script(IDLE_ON_A_TIMER)
+    page.goto(base_url + "lessons/13-training-on-images/")
+    cells = Cells(page)
+    first = cells[1]
+    first.set_code("import time\ntime.sleep(3)\n'slept'")
+    built = "document.querySelectorAll('.nndl-cell .cm-content').length"
+    first.run()
+    expect(first.root).to_have_attribute("data-state", "running")
+    page.evaluate("window.startIdleTime()")
+    while_running = page.evaluate(built)
+    page.wait_for_timeout(2000)
+    assert first.state() == "running"
+    assert page.evaluate(built) == while_running < len(cells)  # none built as the run waits
+    first.expect_state("done")
+    assert first.text() == "'slept'"
+    # Then the rest are built in idle time, with no scrolling.
+    page.wait_for_function(f"{built} === {len(cells)}", timeout=10_000)

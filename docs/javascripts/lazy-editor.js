@@ -8,7 +8,10 @@
 // - when the page needs it (its code edited, focused, set or marked) — and the page asks only
 //   for the code's text without building it;
 // - otherwise, one editor at a time in the browser's idle time, after the page has loaded, so
-//   that every cell has its editor soon without any long task.
+//   that every cell has its editor soon without any long task; but not while a run the reader
+//   asked for waits for its result (holdIdleBuilds): building an editor lays out the page, which
+//   on a long lesson takes WebKit about 65 ms, and a result that arrives meanwhile waits for it.
+//   WebKit has no requestIdleCallback, so its "idle time" is a timer that fires every 50 ms.
 //
 // lazyEditor() returns the interface of createEditor() (editor.js); `view` builds the editor.
 
@@ -20,6 +23,8 @@ const NEAR_SCREEN = "600px 0px";
 const builders = new Map(); // placeholder → build()
 let observer = null;
 let idle = false;
+let holds = 0; // runs waiting for their results (holdIdleBuilds)
+let resume = null; // the idle builds' next step, while they are held
 
 function watch(placeholder, build) {
   builders.set(placeholder, build);
@@ -43,6 +48,20 @@ const whenIdle = (callback) => (typeof requestIdleCallback === "function"
   ? requestIdleCallback(callback)
   : setTimeout(() => callback({ timeRemaining: () => 50 }), 50));
 
+/** Hold the idle builds until `promise` settles (a run's result, on its way). */
+export function holdIdleBuilds(promise) {
+  holds += 1;
+  const release = () => {
+    holds -= 1;
+    if (holds === 0 && resume) {
+      const step = resume;
+      resume = null;
+      whenIdle(step);
+    }
+  };
+  promise.then(release, release);
+}
+
 /** Build the remaining editors one per idle period, in the page's order, once it has loaded. */
 function buildWhenIdle() {
   if (idle) return;
@@ -51,6 +70,10 @@ function buildWhenIdle() {
     const [placeholder] = builders.keys();
     if (!placeholder) {
       idle = false;
+      return;
+    }
+    if (holds > 0) {
+      resume = next;
       return;
     }
     if (!placeholder.isConnected) unwatch(placeholder); // a page left by instant navigation
