@@ -193,7 +193,7 @@ browsers:
 	scripts/install-browsers
 
 test-site: site browsers notebook-env
-	NNDL_NOTEBOOK_ENV=$(NOTEBOOK_ENV) $(PY) -m pytest site_tests $(PYTEST_ARGS)
+	NNDL_NOTEBOOK_ENV=$(NOTEBOOK_ENV) $(PY) -m pytest site_tests --durations=20 $(PYTEST_ARGS)
 
 # The Jupyter kernel's own virtual environment for site_tests/test_notebooks_in_jupyter.py
 # (requirements/notebooks.txt; never .venv), made beside the engine's tests, which keep the
