@@ -12,8 +12,9 @@
 //
 // Temml writes MathML only, which every engine the site supports lays out itself (MathML Core in
 // Chromium, and Firefox's and WebKit's own): one element per symbol. KaTeX, which drew the maths
-// before, writes its HTML layout as well (a dozen positioned boxes per symbol, about 8,000
-// elements on a lesson), and restyling and laying those out was most of a lesson's blocking time.
+// before, wrote its HTML layout as well (a dozen positioned boxes per symbol: lesson 6 had 13,126
+// elements with it, 6,829 without), and restyling and laying those out was most of a lesson's
+// blocking time.
 
 import temml from "temml";
 

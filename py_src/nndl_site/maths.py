@@ -42,8 +42,8 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "render_maths.mjs"
 # STIX Two Math from npm (@fontsource/stix-two-math, integrity-checked by package-lock.json), which
-# keeps the font's OpenType MATH table, and the subset of it the site serves (FONT_URL in
-# docs/stylesheets/site.css, preloaded by every page with maths).
+# keeps the font's OpenType MATH table, and the subset of it the site serves (named by the
+# @font-face of docs/stylesheets/site.css, and preloaded by every page with maths).
 FONT_SOURCE = ROOT / "node_modules" / "@fontsource" / "stix-two-math" / "files" / "stix-two-math-latin-400-normal.woff2"
 FONT = "assets/nndl/fonts/stix-two-math.woff2"
 # MathML sets a one-letter <mi> in italic by drawing the letter's mathematical italic form: U+1D434…
