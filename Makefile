@@ -3,11 +3,12 @@
 #   make check   the inner loop, seconds (~15 s): the engine's, exercises' and site build's unit
 #                tests on CPython, without the lessons' cells, the trainings or coverage
 #                (pytest -m "not slow")
-#   make test    all tests (~25 min on a 2-core machine): actionlint on the Pages workflow; the
-#                engine and the lessons' cells on CPython 3.12 + NumPy 2.0.2 with coverage
-#                (test-engine, ~4 min) beside the same tests inside Pyodide under Node.js (test-pyodide,
-#                ~5 min; both pass counts compared); then the built site (test-site) in Chromium,
-#                Firefox and WebKit, and its notebooks in a Jupyter kernel
+#   make test    all tests (~18 min on a quiet 2-core machine, from a fresh clone): actionlint on
+#                the Pages workflow; the engine and the lessons' cells on CPython 3.12 + NumPy 2.0.2
+#                with coverage (test-engine, ~2 min) beside the same tests inside Pyodide under
+#                Node.js (test-pyodide, ~4 min with the runtime's build; both pass counts compared);
+#                then the built site (test-site, ~14 min) in Chromium, Firefox and WebKit, and its
+#                notebooks in a Jupyter kernel
 #   make serve   build the site and serve it at http://127.0.0.1:8000/
 #   make bench   the course's speed in Chromium, Firefox and WebKit against native CPython: tables,
 #                build/bench.json
@@ -142,7 +143,8 @@ test-counts: test-engine test-pyodide
 #                    site/assets/nndl/ and build/runtime/ as site/pyodide/ (copied by nndl_site/cells.py),
 #                    and the service worker for offline use, site/sw.js (nndl_site/offline.py)
 #   make serve       build, then serve site/ at http://127.0.0.1:8000/
-#   make test-site   Playwright drives Debian's Chromium against site/ served under /nndl/; and
+#   make test-site   the tests of site_tests/ against site/ served under /nndl/, in Debian's
+#                    Chromium (Playwright), Firefox ESR and WebKitGTK (site_tests/engines.py); and
 #                    site_tests/test_notebooks_in_jupyter.py runs the site's notebooks in a Jupyter
 #                    kernel, in a fresh virtual environment of its own (requirements/notebooks.txt)
 #                    where the notebooks' first cell installs nndl from the site's dist/ wheel
@@ -192,8 +194,15 @@ serve: site
 browsers:
 	scripts/install-browsers
 
+# Two pytest-xdist workers, each with its own browsers: while one waits on a page (a download, a
+# timer, Python starting in its worker), the other computes. Each module runs whole in one
+# worker (--dist loadscope): the course's reader goes through the pages in order, and the
+# notebooks run once. SITE_WORKERS=0 runs them in this process, one at a time.
+SITE_WORKERS ?= 2
+
 test-site: site browsers notebook-env
-	NNDL_NOTEBOOK_ENV=$(NOTEBOOK_ENV) $(PY) -m pytest site_tests --durations=20 $(PYTEST_ARGS)
+	NNDL_NOTEBOOK_ENV=$(NOTEBOOK_ENV) $(PY) -m pytest site_tests -n $(SITE_WORKERS) --dist loadscope \
+	  --durations=20 $(PYTEST_ARGS)
 
 # The Jupyter kernel's own virtual environment for site_tests/test_notebooks_in_jupyter.py
 # (requirements/notebooks.txt; never .venv), made beside the engine's tests, which keep the

@@ -359,8 +359,9 @@ def check_with_axe(page, name, when, schemes=("light", "dark"), skipped=()):
 
 
 def report_axe():
-    """The session's table of axe results and build/axe-results.json (a run of some pages keeps
-    the other pages' entries from earlier runs)."""
+    """The session's table of axe results; and build/axe-results.json, which a run of some pages
+    updates, keeping the other pages' entries from earlier runs. Under pytest-xdist a worker
+    leaves both to the controller, which gathers every worker's results (see below)."""
     import json
 
     lines = [f"{'page':<40} {'state':<14} {'light':>11} {'dark':>11}  rules below serious"]
@@ -379,6 +380,8 @@ def report_axe():
             f"{name:<40} {when:<14} {cells[0]:>11} {cells[1]:>11}  {', '.join(sorted(minor_rules))}"
         )
     SESSION_REPORT[AXE_REPORT] = lines
+    if XDIST_WORKER:
+        return
     AXE_RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
     try:
         stored = json.loads(AXE_RESULTS_FILE.read_text(encoding="utf-8"))
@@ -398,10 +401,39 @@ def report_axe():
 #: Sections that test modules leave for the end of the session: {title: [line, …]}
 #: (test_every_page.py: the time each page takes to run all its cells; the axe results).
 SESSION_REPORT = {}
+#: The name of this pytest-xdist worker ("gw0", …), or "" in the process that reports.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands its sections and its axe results to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        import json
+
+        workeroutput["nndl_report"] = json.dumps({
+            "sections": SESSION_REPORT,
+            "axe": [[*key, violations] for key, violations in axe_results.items()],
+        })
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """In the controller of a pytest-xdist run: a worker's sections and axe results, gathered.
+    A module runs whole in one worker (make test-site's --dist loadscope), so each section but
+    the axe table, which several modules fill, comes whole from one worker."""
+    import json
+
+    report = json.loads(getattr(node, "workeroutput", {}).get("nndl_report", "{}"))
+    SESSION_REPORT.update(report.get("sections", {}))
+    for name, when, scheme, violations in report.get("axe", []):
+        axe_results[name, when, scheme] = violations
+    if axe_results:
+        report_axe()
 
 
 def pytest_terminal_summary(terminalreporter):
-    for title, lines in SESSION_REPORT.items():
+    for title, lines in sorted(SESSION_REPORT.items()):
         terminalreporter.write_sep("-", title)
         for line in lines:
             terminalreporter.write_line(line)
