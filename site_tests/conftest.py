@@ -319,7 +319,7 @@ def set_scheme(page, scheme):
     if page.evaluate("document.body.dataset.mdColorScheme") == palette:
         return
     page.locator(f'label[title="Switch to {scheme} mode"]:visible').click()
-    page.wait_for_function(f"document.body.dataset.mdColorScheme === {palette!r}")
+    page.wait_for_function(f"() => document.body.dataset.mdColorScheme === {palette!r}")
     page.wait_for_timeout(400)  # the page's own colour transitions settle
 
 
