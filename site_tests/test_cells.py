@@ -425,7 +425,35 @@ def test_editors_are_built_near_the_screen_or_when_the_reader_reaches_them(page,
     # Scrolling through the lesson builds the rest.
     for i in range(count):
         cells.nth(i).scroll_into_view_if_needed()
-    page.wait_for_function(f"document.querySelectorAll('.nndl-cell .cm-content').length === {count}")
+    page.wait_for_function(f"() => document.querySelectorAll('.nndl-cell .cm-content').length === {count}")
+
+
+#: For each batch of changes to the page that a MutationObserver is given (one per task, or per
+#: callback within a task), how many editors it added: window.editorsPerBatch.
+EDITORS_PER_BATCH = """
+window.editorsPerBatch = [];
+new MutationObserver((records) => {
+  const added = records.flatMap((record) => [...record.addedNodes])
+    .filter((node) => node.classList?.contains('cm-editor')).length;
+  if (added) window.editorsPerBatch.push(added);
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_the_editors_near_the_screen_are_built_one_per_task(page, watch, base_url):
+    """On a phone several cells of a page are within reach of the screen as it opens: their
+    editors are built one per task, so that building them makes no long task of the page's
+    start (each lays out the page)."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.add_init_script(NO_IDLE_TIME + EDITORS_PER_BATCH)
+    page.goto(base_url + "demo/")
+    page.wait_for_function("() => document.querySelectorAll('.nndl-cell .cm-editor').length >= 3")
+    page.wait_for_timeout(500)  # any editor still to come near the screen is built
+    batches = page.evaluate("window.editorsPerBatch")
+    built = page.evaluate("document.querySelectorAll('.nndl-cell .cm-editor').length")
+    assert sum(batches) == built >= 3
+    assert batches == [1] * built, batches
+    assert built < len(Cells(page))  # the cells far below still show their served code
 
 
 #: Idle time every 10 ms, as a timer (WebKit has no requestIdleCallback: lazy-editor.js then
@@ -458,4 +486,4 @@ def test_editors_wait_in_idle_time_while_a_run_waits_for_its_result(page, base_u
     first.expect_state("done")
     assert first.text() == "'slept'"
     # Then the rest are built in idle time, with no scrolling.
-    page.wait_for_function(f"{built} === {len(cells)}", timeout=10_000)
+    page.wait_for_function(f"() => {built} === {len(cells)}", timeout=10_000)

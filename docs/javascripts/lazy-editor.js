@@ -2,7 +2,8 @@
 // mounts: until then the cell shows the code the page was served with (highlighted at build time,
 // the same colours), as a stop in the Tab order with the editor's name. The editor is built
 //
-// - as the cell comes near the screen (an IntersectionObserver, NEAR_SCREEN ahead of it);
+// - as the cell comes near the screen (an IntersectionObserver, NEAR_SCREEN ahead of it), one
+//   editor per task;
 // - when the reader reaches the code: a click (the cursor lands where it was clicked) or the
 //   keyboard focus (the focus moves into the editor);
 // - when the page needs it (its code edited, focused, set or marked) — and the page asks only
@@ -22,6 +23,8 @@ const NEAR_SCREEN = "600px 0px";
 
 const builders = new Map(); // placeholder → build()
 let observer = null;
+const near = new Set(); // placeholders near the screen, waiting for their turn (buildNear)
+let nearTask = 0;
 let idle = false;
 let holds = 0; // runs waiting for their results (holdIdleBuilds)
 let resume = null; // the idle builds' next step, while they are held
@@ -33,13 +36,32 @@ function watch(placeholder, build) {
     return;
   }
   observer ??= new IntersectionObserver((entries) => {
-    for (const entry of entries) if (entry.isIntersecting) builders.get(entry.target)?.();
+    for (const entry of entries) if (entry.isIntersecting) near.add(entry.target);
+    buildNear();
   }, { rootMargin: NEAR_SCREEN });
   observer.observe(placeholder);
   buildWhenIdle();
 }
 
+/** Build the editors near the screen one per task, the first at once: several built in one task
+ *  (a lesson opened on a phone has three or four within reach) would be one long task. */
+function buildNear() {
+  if (nearTask) return;
+  const [placeholder] = near;
+  if (!placeholder) return;
+  near.delete(placeholder);
+  if (placeholder.isConnected) builders.get(placeholder)?.();
+  else unwatch(placeholder); // a page left by instant navigation
+  if (near.size) {
+    nearTask = setTimeout(() => {
+      nearTask = 0;
+      buildNear();
+    });
+  }
+}
+
 function unwatch(placeholder) {
+  near.delete(placeholder);
   builders.delete(placeholder);
   observer?.unobserve(placeholder);
 }

@@ -4,11 +4,13 @@
 // Math font that the site's maths uses, written by the build (docs/stylesheets/site.css names it),
 // so no request leaves the site. Material's document$ emits on the first load and after every instant
 // navigation; the displayed formulas too wide for the screen are then made reachable by keyboard,
-// and again once the font is in (it changes the widths).
+// after the next frame, and again once the font is in (it changes the widths).
 import "temml/dist/Temml-Local.css";
 import { markScrollable } from "./scrollable.js";
 
 document$.subscribe(({ body }) => {
-  markScrollable(body);
+  // After the page's next frame, whose layout the widths are then read from: read now, as the
+  // page mounts, they would make the browser lay out the whole page once more in that long task.
+  requestAnimationFrame(() => setTimeout(() => markScrollable(body)));
   document.fonts?.ready.then(() => markScrollable(body));
 });

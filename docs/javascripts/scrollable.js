@@ -6,10 +6,15 @@
 const SCROLLERS = "div.arithmatex, .md-typeset__scrollwrap";
 
 export function markScrollable(root = document.body) {
-  for (const box of root.querySelectorAll(SCROLLERS)) {
-    if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+  // Every width is read before any attribute is written: a write between two reads would make
+  // the browser lay the page out again for the next read, once per formula.
+  const boxes = [...root.querySelectorAll(SCROLLERS)];
+  const overflowing = boxes.map((box) => box.scrollWidth > box.clientWidth + 1);
+  boxes.forEach((box, i) => {
+    if (overflowing[i] === box.hasAttribute("tabindex")) return;
+    if (overflowing[i]) box.setAttribute("tabindex", "0");
     else box.removeAttribute("tabindex");
-  }
+  });
 }
 
 let resizeTimer = 0;
