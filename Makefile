@@ -159,9 +159,10 @@ SITE_PORT := 8000
 # The cells' ES modules bundled with CodeMirror: main.js for the pages, boot.js (which starts the
 # Python worker from the <head> of a page with cells), worker.js for the Python worker (and the
 # same worker as a classic script, worker-classic.js, for browsers without module workers)
-# (py_src/nndl_site/cell_runner.py and lazy_stdlib.py are bundled into it as text, and the runtime's manifest as data, so that
-# the worker checks every runtime file against the sha256 recorded when the runtime was built), and
-# the matrix-product kernel as bytes; and the constants the scripts take from the engine (the plots'
+# (py_src/nndl_site/cell_runner.py, lazy_stdlib.py and wheels_ahead.py are bundled into it as
+# text, and the runtime's manifest as data, so that the worker checks every runtime file against
+# the sha256 recorded when the runtime was built), and the matrix-product kernel as bytes;
+# inflate-worker.js, which the Python worker starts to inflate its wheels; and the constants the scripts take from the engine (the plots'
 # palette, the dashboard's models, the kernel's path), written from nndl by scripts/js_constants.py.
 $(JS_CONSTANTS): scripts/js_constants.py $(ENGINE_SOURCES) | $(STAMP)
 	$(PY) scripts/js_constants.py --output $@
@@ -171,7 +172,7 @@ ESBUILD_COMMON := --bundle --target=es2022 --minify --sourcemap --loader:.py=tex
 	--alias:nndl-runtime-manifest=./$(RUNTIME_MANIFEST) --alias:nndl-constants=./$(JS_CONSTANTS) \
 	--alias:nndl-gemm-wasm=./$(GEMM_WASM) --loader:.wasm=binary --log-level=warning
 
-$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) py_src/nndl_site/cell_runner.py py_src/nndl_site/lazy_stdlib.py $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM) $(JS_CONSTANTS)
+$(CELL_BUNDLE_STAMP): $(CELL_SOURCES) py_src/nndl_site/cell_runner.py py_src/nndl_site/lazy_stdlib.py py_src/nndl_site/wheels_ahead.py $(NODE_MODULES) $(RUNTIME_MANIFEST) $(GEMM_WASM) $(JS_CONSTANTS)
 	rm -rf $(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/main.js docs/javascripts/worker.js \
 	  docs/javascripts/boot.js docs/javascripts/maths.js $(ESBUILD_COMMON) --format=esm \
@@ -179,6 +180,8 @@ $(CELL_BUNDLE_STAMP): $(CELL_SOURCES) py_src/nndl_site/cell_runner.py py_src/nnd
 	  --asset-names=fonts/[name] --outdir=$(CELL_BUNDLE)
 	node_modules/.bin/esbuild docs/javascripts/worker.js $(ESBUILD_COMMON) --format=iife \
 	  --define:NNDL_CLASSIC_WORKER=true --outfile=$(CELL_BUNDLE)/worker-classic.js
+	node_modules/.bin/esbuild docs/javascripts/inflate-worker.js $(ESBUILD_COMMON) --format=iife \
+	  --outfile=$(CELL_BUNDLE)/inflate-worker.js
 	@touch $@
 
 site: $(RUNTIME_MANIFEST) $(CELL_BUNDLE_STAMP) | $(STAMP)

@@ -14,8 +14,8 @@ isolation, as GitHub Pages serves it.
 - An explorable redraws when an input changes.
 - After one visit, the page opens and its cells run with the site's server gone.
 - A damaged runtime file is named to the reader, whose edit is kept.
-- NumPy's libraries and the matrix-product kernel reach Python compiled ahead, and NumPy's wheel
-  is unpacked without copying each file again at every 64 KiB.
+- NumPy's libraries and the matrix-product kernel reach Python compiled ahead, and NumPy's and
+  nndl's wheels are unpacked by the browser: every file is the wheel's, byte for byte.
 - A module of the standard library that no lesson imports is fetched when first imported.
 - WebKit starts Python from the saved start (a snapshot of its memory), with `random` reseeded;
   the other engines start it afresh; a damaged saved start falls back to a fresh start.
@@ -25,6 +25,7 @@ Every page's cells, in every engine: test_every_page.py.
 
 import base64
 import contextlib
+import hashlib
 import io
 import json
 import shutil
@@ -401,9 +402,11 @@ print(route, matmul.GEMM_PATH in ahead, *numpy_libraries)
 
 def test_numpys_libraries_and_the_kernel_are_compiled_while_python_starts(reader):
     """compile-ahead.js: every WebAssembly library of NumPy's wheel, and the matrix-product
-    kernel, reach Python's loader already compiled, and NumPy works with them. The wheel was
-    unpacked with the file system's storage doubling as files grew (worker.js,
-    whileFilesDouble), and a file the reader writes grows as Emscripten grows it."""
+    kernel, reach Python's loader already compiled, and NumPy works with them. NumPy's and nndl's
+    wheels were unpacked by the browser, not by Python's zipfile: every file of both wheels is in
+    Python's file system byte for byte as this process's zipfile reads it, each in storage of
+    exactly its size (written once, whole). A file the reader writes afterwards grows as
+    Emscripten grows files (worker.js gives it back its own growth)."""
     with zipfile.ZipFile(numpy_wheel()) as archive:
         libraries = sorted(name for name in archive.namelist() if name.endswith(".so"))
     assert len(libraries) > 10
@@ -418,29 +421,67 @@ def test_numpys_libraries_and_the_kernel_are_compiled_while_python_starts(reader
     # Code from three of those libraries (linalg, fft, random) agrees with NumPy here.
     reader.type_code(1, NUMPY_AT_WORK)
     assert reader.run_and_wait(1) == ("done", native_output(NUMPY_AT_WORK))
-    reader.type_code(1, FILE_STORAGE)
+    held = installed_as_the_wheels(reader)
+    assert all(held[path] == size for path, size in wheel_sizes().items()), "a file was not written whole"
+    reader.type_code(1, OWN_FILE)
     state, text = reader.run_and_wait(1)
     assert state == "done", text
-    library_size, library_held, own_size, own_held = map(int, text.split())
-    # Written 64 KiB at a time from empty, doubling: 64 KiB times a power of two.
-    assert library_size > 2**20
-    assert library_size <= library_held < 2 * library_size
-    assert library_held % 2**16 == 0 and (library_held // 2**16).bit_count() == 1, library_held
+    own_size, own_held = map(int, text.split())
     # Emscripten's own growth, by an eighth past 1 MiB.
     assert own_size <= own_held < 1.125 * own_size, (own_size, own_held)
 
 
-# The bytes Python's file system holds for NumPy's largest library, unpacked at start-up, and for
-# a file of the reader's, written the same way (64 KiB at a time) after it.
-FILE_STORAGE = """\
-import os, pyodide_js, numpy
-held = lambda path: pyodide_js.FS.lookupPath(path).node.contents.length
-library = max((os.path.join(folder, name) for folder, _, names in os.walk(os.path.dirname(numpy.__file__))
-               for name in names if name.endswith(".so")), key=os.path.getsize)
+# Every file under site-packages: its path there → [sha256, size, bytes the file system holds].
+INSTALLED = """import hashlib, json, os, pyodide_js, numpy
+site = os.path.dirname(os.path.dirname(numpy.__file__))
+for folder, _, names in os.walk(site):
+    for name in names:
+        path = os.path.join(folder, name)
+        with open(path, "rb") as file:
+            data = file.read()
+        contents = pyodide_js.FS.lookupPath(path).node.contents
+        print(os.path.relpath(path, site), hashlib.sha256(data).hexdigest(), len(data), contents.length if contents else 0)
+"""
+
+
+def wheel_sizes(root=SITE):
+    """The size of every file of the runtime's wheels (NumPy's and nndl's), by its path."""
+    sizes = {}
+    for wheel in sorted((root / "pyodide").glob("*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            sizes.update((info.filename, info.file_size) for info in archive.infolist() if not info.is_dir())
+    return sizes
+
+
+def installed_as_the_wheels(reader, root=SITE):
+    """Check, in the reader's Python (cell 1 of the open page), that every file of the runtime's
+    wheels is in site-packages with the bytes this process's zipfile reads from the wheel, and
+    that nothing else is there but Pyodide's own notes on each install (in the wheels' .dist-info
+    folders) and bytecode Python wrote. Returns the bytes the file system holds for each file."""
+    reader.type_code(1, INSTALLED)
+    state, text = reader.run_and_wait(1)
+    assert state == "done", text
+    installed = {path: (sha256, int(size), int(held))
+                 for path, sha256, size, held in (line.split() for line in text.splitlines())}
+    expected = {}
+    for wheel in sorted((root / "pyodide").glob("*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            for info in archive.infolist():
+                if not info.is_dir():
+                    expected[info.filename] = hashlib.sha256(archive.read(info)).hexdigest()
+    assert len(expected) > 150
+    assert {path: installed.get(path, [None])[0] for path in expected} == expected
+    extra = [path for path in installed if path not in expected]
+    assert all(".dist-info/" in path or "/__pycache__/" in path for path in extra), extra
+    return {path: held for path, (_, _, held) in installed.items()}
+
+
+# The bytes Python's file system holds for a file of the reader's, written 64 KiB at a time.
+OWN_FILE = """import os, pyodide_js
 with open("/tmp/own.bin", "wb") as own:
     for _ in range(40):
         own.write(bytes(65536))
-print(os.path.getsize(library), held(library), os.path.getsize("/tmp/own.bin"), held("/tmp/own.bin"))
+print(os.path.getsize("/tmp/own.bin"), pyodide_js.FS.lookupPath("/tmp/own.bin").node.contents.length)
 """
 
 

@@ -10,6 +10,8 @@ browser's detection does when the feature is missing:
 - WebAssembly SIMD (Safari before 16.4): training's products take OpenBLAS instead of the kernel;
 - module workers (Safari before 15, Firefox before 114): Python runs in the same worker built as
   a classic script, and the cells work as with module workers;
+- DecompressionStream (Safari before 16.4, Firefox before 113): Pyodide unpacks NumPy's wheel and
+  compiles its libraries itself, with the same files and results;
 - service workers and Cache Storage (private windows): the course works online, and the offline
   control says this window cannot keep it;
 - localStorage refused, or full: edits stay on the page, with a notice, and cells run;
@@ -23,7 +25,8 @@ import time
 from pathlib import Path
 
 from engines import has_switch
-from reader import Reader
+from reader import PYTHON_TIMEOUT, Reader
+from test_engines import COMPILED_AHEAD, NUMPY_AT_WORK, installed_as_the_wheels, native_output, wheel_sizes
 
 #: A product of the size training does, by nndl.matmul; the cell imports a training module, as
 #: the first training cell of a lesson does (OpenBLAS is loaded for it when there is no kernel).
@@ -50,6 +53,25 @@ def test_without_module_workers_python_runs_in_a_classic_worker(reader):
     assert reader.run_and_wait(1) == ("done", "nndl-python (classic) 3.0")
     reader.type_code(1, PRODUCT)
     assert reader.run_and_wait(1) == ("done", "simd True")
+
+
+def test_without_decompression_streams_python_unpacks_and_compiles_numpy_itself(reader):
+    reader.open("demo/?nndl-without=decompression-streams")
+    reader.type_code(1, COMPILED_AHEAD)
+    state, text = reader.run_and_wait(1, timeout=PYTHON_TIMEOUT)
+    assert state == "done", text
+    route, kernel_ahead, *numpy_ahead = text.split()
+    assert (route, kernel_ahead, numpy_ahead) == ("simd", "True", []), "NumPy's libraries were compiled ahead"
+    reader.type_code(1, NUMPY_AT_WORK)
+    assert reader.run_and_wait(1) == ("done", native_output(NUMPY_AT_WORK))
+    held = installed_as_the_wheels(reader)
+    # Unpacked by Python's zipfile, 64 KiB at a time, with storage doubling as files grow
+    # (worker.js, whileFilesDouble): NumPy's largest library is held in 64 KiB times a power of two.
+    sizes = wheel_sizes()
+    library = max((path for path in sizes if path.endswith(".so")), key=sizes.get)
+    assert sizes[library] > 2**20
+    assert sizes[library] <= held[library] < 2 * sizes[library]
+    assert held[library] % 2**16 == 0 and (held[library] // 2**16).bit_count() == 1, held[library]
 
 
 def open_without(engine, open_tab, site_server, feature):

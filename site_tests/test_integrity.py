@@ -105,3 +105,28 @@ def test_a_repaired_site_starts_when_run_is_pressed_again(browser, tmp_path):
         context.close()
     finally:
         server.close()
+
+
+def test_without_the_inflating_worker_python_starts_all_the_same(browser, tmp_path):
+    """The worker that downloads and inflates NumPy's and nndl's wheels while Python starts
+    (inflate-worker.js, started by the page) is missing, as from a site copied without it: the
+    Python worker hears nothing from it, fetches the wheels itself, and Pyodide unpacks them."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    (root / "assets" / "nndl" / "inflate-worker.js").unlink()
+    server = SiteServer(root=root)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "demo/")
+        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+        cell = Cells(page)[1]
+        cell.set_code("import numpy, nndl\nprint(numpy.arange(4).sum())")
+        cell.run()
+        cell.expect_state("done", timeout=PYTHON_TIMEOUT_MS)
+        assert cell.text() == "6"
+        assert f"{BASE_PATH}assets/nndl/inflate-worker.js" in server.requests
+        assert f"{BASE_PATH}pyodide/{numpy_wheel()}" in server.requests
+        context.close()
+    finally:
+        server.close()

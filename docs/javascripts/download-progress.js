@@ -37,12 +37,17 @@ export async function count(state, reader, file) {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      file.loaded += value.byteLength;
-      state.onBytes?.();
-      report(state);
+      counted(state, file, value.byteLength);
     }
   } catch {
     // The download failed; Pyodide reports that through its own copy of the response.
   }
   report(state, true);
+}
+
+/** Add `more` bytes that arrived to `file`, and report (telling state.onBytes, if set). */
+export function counted(state, file, more) {
+  file.loaded += more;
+  state.onBytes?.();
+  report(state);
 }

@@ -1,7 +1,9 @@
 // What this browser offers the site is detected where it is used, never assumed from the
 // browser's name: WebAssembly SIMD (the matrix-product kernel; worker.js), module workers (the
 // Python worker; spawn.js), service workers and Cache Storage (offline use; offline.js) and
-// localStorage (edits and progress; storage.js). Each has a fallback that keeps the page working.
+// localStorage (edits and progress; storage.js), DecompressionStream (the Python worker's wheels
+// unpacked and compiled while Python starts, and Safari's saved start; worker.js). Each has a
+// fallback that keeps the page working.
 //
 // A visit can also be told to do without a feature, to see (and to test) that fallback in any
 // browser: add ?nndl-without=<name>,<name>… to a page's address. The names are FEATURES' keys.
@@ -11,6 +13,7 @@ export const FEATURES = Object.freeze({
   "module-workers": "module workers (the worker that runs Python)",
   "service-worker": "service workers and Cache Storage (offline use)",
   "local-storage": "localStorage (your edits and progress)",
+  "decompression-streams": "DecompressionStream (NumPy unpacked by the browser while Python starts)",
 });
 
 /** The features this visit was asked to do without (the page address's nndl-without). */

@@ -16,8 +16,10 @@ export const SHAPES = Object.freeze({
   /** Start Python. runtimeURL: folder of pyodide.mjs and the site lock (ends with "/");
    *  interruptBuffer: a SharedArrayBuffer-backed Uint8Array when the page is cross-origin
    *  isolated, so that Stop can raise KeyboardInterrupt in place; null otherwise; without: the
-   *  features the page was asked to do without (features.js), e.g. ["wasm-simd"]. */
-  init: { runtimeURL: "string", interruptBuffer: "object?", without: "object" },
+   *  features the page was asked to do without (features.js), e.g. ["wasm-simd"]; wheels: a
+   *  MessagePort to the inflating worker (inflate-worker.js), which downloads and inflates the
+   *  wheels, or null. */
+  init: { runtimeURL: "string", interruptBuffer: "object?", without: "object", wheels: "object?" },
   /** Run code in namespace ns ("<page>#<visit>"); cell: its number on the page, used in the
    *  traceback's file name "<cell N>". The worker runs one at a time, in the order received. */
   run: { id: "number", ns: "string", cell: "number", code: "string" },

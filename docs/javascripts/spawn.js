@@ -40,10 +40,36 @@ export function spawnWorker() {
     event.preventDefault();
     early.push(["error", event]);
   };
-  const fields = { runtimeURL: RUNTIME_URL, interruptBuffer: interrupt, without: withoutFeatures() };
-  worker.postMessage(message("init", fields));
+  const wheels = startInflater(worker);
+  const fields = { runtimeURL: RUNTIME_URL, interruptBuffer: interrupt, without: withoutFeatures(), wheels };
+  worker.postMessage(message("init", fields), wheels ? [wheels] : []);
   return { worker, interrupt, early };
 }
+
+/** The inflating worker (inflate-worker.js), which downloads the Python worker's wheels and
+ *  inflates their files while Python starts (compile-ahead.js): started here, beside the Python
+ *  worker, and connected to it by a MessageChannel, whose port for the Python worker is returned
+ *  (null if it cannot be started). It ends itself once its work is done, or with the Python
+ *  worker. (A worker started by the Python worker itself sometimes froze Firefox's Python worker
+ *  in its constructor: one start in about ten.) */
+function startInflater(worker) {
+  if (typeof MessageChannel !== "function") return null;
+  try {
+    const inflater = new Worker(INFLATE_WORKER_URL, { name: "nndl-inflate" });
+    const channel = new MessageChannel();
+    inflater.postMessage(channel.port1, [channel.port1]);
+    const terminate = worker.terminate.bind(worker);
+    worker.terminate = () => {
+      inflater.terminate();
+      terminate();
+    };
+    return channel.port2;
+  } catch {
+    return null;
+  }
+}
+
+export const INFLATE_WORKER_URL = new URL("inflate-worker.js", import.meta.url);
 
 /** The worker boot.js started for this page, once (the first caller takes it), or null. */
 export function takeBootedWorker() {

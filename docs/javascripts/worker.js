@@ -2,15 +2,16 @@
 // to the page only through protocol.js; runs and calls execute one at a time, in the order they
 // arrive, in cell_runner.py. Start-up is a sequence of stages, each a small function handed the
 // one start-up state object (as Pyodide's own loader hands on its API object): fetchSnapshot →
-// watchDownloads → startDownloads → compileAhead → importPyodide → startPython →
+// watchDownloads → startDownloads → readAhead → importPyodide → startPython →
 // installLazyStdlib → loadEngine → installKernel → installRunner.
 
-import { compileWheelLibraries, handToPackageLoader, preloadLibrary } from "./compile-ahead.js";
-import { count, setStage } from "./download-progress.js";
+import { compileLibraries, handToPackageLoader, preloadLibrary, wheelReader, writerOfWheels } from "./compile-ahead.js";
+import { count, counted, setStage } from "./download-progress.js";
 import { snapshotPays } from "./features.js";
 import { check, message } from "./protocol.js";
 import RUNNER_SOURCE from "../../py_src/nndl_site/cell_runner.py";
 import LAZY_STDLIB_SOURCE from "../../py_src/nndl_site/lazy_stdlib.py";
+import WHEELS_AHEAD_SOURCE from "../../py_src/nndl_site/wheels_ahead.py";
 // build/runtime/runtime-manifest.json, bundled in (the Makefile aliases this name to it): the
 // sha256 of every runtime file, written when the runtime was built and checked against the
 // official lock. The worker refuses any file whose bytes differ.
@@ -24,6 +25,7 @@ import CONSTANTS from "nndl-constants";
 const RUNNER_DIR = "/nndl-runtime";
 const RUNNER_MODULE = "_nndl_cells";
 const LAZY_STDLIB_MODULE = "_nndl_stdlib";
+const WHEELS_AHEAD_MODULE = "_nndl_wheels";
 // Where nndl.matmul looks for its matrix-product kernel in Python's file system (GEMM_PATH).
 const KERNEL_PATH = CONSTANTS.kernelPath;
 
@@ -67,11 +69,12 @@ self.onmessage = ({ data }) => {
 };
 
 /** The worker's state, made from the page's init message and passed to every stage. */
-function newState({ runtimeURL, interruptBuffer, without }) {
+function newState({ runtimeURL, interruptBuffer, without, wheels }) {
   return {
     runtimeURL, // the folder of the runtime's files (ends with "/")
     interruptBuffer, // the page's Stop, when it is cross-origin isolated; else null
     without, // features the page was asked to do without (features.js)
+    wheelPort: wheels, // a MessagePort to the inflating worker (spawn.js), or null
     t0: performance.now(),
     pyodide: null, // Pyodide's API, once Python runs
     runner: null, // the cell runner's module (cell_runner.py)
@@ -81,6 +84,8 @@ function newState({ runtimeURL, interruptBuffer, without }) {
     detail: "Downloading Python",
     lastReport: 0,
     early: new Map(), // downloads started before anyone asked: URL → promise of the response
+    inflated: new Map(), // wheel name → promise of its files inflated ahead (or null), readWheel
+    wheelsEnded: null, // when the inflating worker had the wheels' last byte (ms since the epoch)
     interpreterChecked: null, // promise: resolves once the interpreter's bytes are the build's
     started: false, // after "ready", downloads (OpenBLAS, loaded on demand) are not start-up
     failureReported: false,
@@ -92,14 +97,14 @@ async function start(state) {
   const snapshot = fetchSnapshot(state);
   watchDownloads(state);
   startDownloads(state);
-  const ahead = compileAhead(state);
+  const ahead = readAhead(state);
   const loadPyodide = await importPyodide(state);
   state.pyodide = await startPython(state, loadPyodide, snapshot);
   const interpreter = Date.now();
   if (state.interruptBuffer) state.pyodide.setInterruptBuffer(state.interruptBuffer);
   handToPackageLoader(state.pyodide, await ahead.libraries);
   installLazyStdlib(state);
-  await loadEngine(state);
+  await loadEngine(state, ahead.wheels);
   const numpyReady = Date.now();
   installKernel(state, await ahead.kernel);
   state.runner = installRunner(state);
@@ -108,18 +113,21 @@ async function start(state) {
     "import sys, numpy; f'{sys.version.split()[0]} {numpy.__version__}'",
   );
   const [python, numpy] = versions.split(" ");
-  const stages = { download: downloadsEnded(state.runtimeURL), interpreter, numpy: numpyReady, python: Date.now() };
+  const stages = { download: downloadsEnded(state), interpreter, numpy: numpyReady, python: Date.now() };
   post("ready", { python, numpy, seconds: (performance.now() - state.t0) / 1000, stages });
   state.started = true;
   return state;
 }
 
 /** When the last byte of the start-up's downloads arrived (ms since the epoch), from the
- *  worker's Resource Timing: the stages' figures of `make bench` (scripts/bench.py). */
-function downloadsEnded(runtimeURL) {
+ *  worker's Resource Timing and the inflating worker's: the stages' figures of `make bench`
+ *  (scripts/bench.py). */
+function downloadsEnded({ runtimeURL, wheelsEnded }) {
   const ends = performance.getEntriesByType("resource")
-    .filter((entry) => entry.name.startsWith(runtimeURL)).map((entry) => entry.responseEnd);
-  return ends.length ? Math.round(performance.timeOrigin + Math.max(...ends)) : null;
+    .filter((entry) => entry.name.startsWith(runtimeURL))
+    .map((entry) => Math.round(performance.timeOrigin + entry.responseEnd));
+  if (wheelsEnded) ends.push(wheelsEnded);
+  return ends.length ? Math.max(...ends) : null;
 }
 
 /** Wrap fetch so that every runtime file is checked and each response's bytes are counted as
@@ -196,25 +204,69 @@ function startDownloads(state) {
   // hashed). A failed file is reported by its own fetch; the wheels are asked for anyway.
   Promise.all([...first, "pyodide-lock.json"].map((name) => ask(name)))
     .then(() => state.interpreterChecked).finally(release).catch(() => {});
+  const read = state.wheelPort ? wheelReader(state.wheelPort) : null;
   for (const name of INTEGRITY.keys()) {
-    if (/^(numpy|nndl)-.*\.whl$/.test(name)) ask(name, firstNearlyIn);
+    if (!WHEEL.test(name)) continue;
+    if (read && canInflate(state)) readWheel(state, name, read, firstNearlyIn);
+    else ask(name, firstNearlyIn);
   }
+  if (read) firstNearlyIn.then(read.done); // after the wheels' requests, in the order made
+}
+
+const WHEEL = /^(numpy|nndl)-.*\.whl$/;
+
+/** Have the inflating worker download the wheel `name` (once `after` resolves) and inflate its
+ *  files: Pyodide's fetch of the wheel gets its checked bytes, and state.inflated its files. If
+ *  that fails, the wheel is fetched here as any other file, and Pyodide unpacks it. */
+function readWheel(state, name, read, after) {
+  const url = new URL(name, state.runtimeURL).href;
+  const file = { stage: "packages", loaded: 0, total: RUNTIME_MANIFEST.files[name].size };
+  const wheel = after.then(() => {
+    state.downloads.set(name, file);
+    return read(url, INTEGRITY.get(name), (more) => counted(state, file, more));
+  });
+  state.inflated.set(name, wheel.then(({ files }) => files, () => null));
+  const response = wheel.then(({ bytes, end }) => {
+    state.wheelsEnded = Math.max(state.wheelsEnded ?? 0, end);
+    return new Response(bytes, { headers: { "Content-Type": "application/zip" } });
+  }, () => {
+    state.downloads.delete(name);
+    return state.checkedFetch(url);
+  });
+  response.catch(() => {}); // a failure is reported at once by the checked fetch
+  state.early.set(url, response);
 }
 
 /** Bytes still to come when the next downloads are asked for: about what a 25 Mbit/s
  *  connection brings in one round trip of 80 ms, the time a new request takes to start. */
 const NEARLY_IN = 256 * 1024;
 
-/** Start compiling, while the interpreter starts, the WebAssembly that Python loads after it:
- *  NumPy's libraries, from its wheel as downloaded, and the matrix-product kernel
- *  (compile-ahead.js). Returns { libraries: promise of the Map of the wheel's libraries, kernel:
- *  promise of the kernel's WebAssembly.Module or null }. */
-function compileAhead(state) {
-  const numpy = [...INTEGRITY.keys()].find((name) => /^numpy-.*\.whl$/.test(name));
-  const wheel = numpy && state.early.get(new URL(numpy, state.runtimeURL).href);
+/** Start compiling, while the interpreter starts, the WebAssembly that Python loads after it
+ *  (compile-ahead.js): NumPy's libraries, from its wheel's files inflated ahead (startDownloads),
+ *  and the matrix-product kernel. Returns { libraries: promise of the Map of NumPy's compiled
+ *  libraries, wheels: promise of a Map wheel name → its inflated files (the wheels that could be
+ *  read ahead), kernel: promise of the kernel's WebAssembly.Module or null }. */
+function readAhead(state) {
   const kernel = kernelUsable(state) ? WebAssembly.compile(KERNEL).catch(() => null) : Promise.resolve(null);
-  return { libraries: wheel ? compileWheelLibraries(wheel) : Promise.resolve(new Map()), kernel };
+  const names = [...state.inflated.keys()];
+  const numpy = names.find((name) => name.startsWith("numpy-"));
+  const wheels = Promise.all(names.map(async (name) => [name, await state.inflated.get(name)]));
+  return {
+    libraries: numpy ? state.inflated.get(numpy).then(compileLibraries) : Promise.resolve(new Map()),
+    wheels: wheels.then((pairs) => new Map(pairs.filter(([, files]) => files))),
+    kernel,
+  };
 }
+
+/** Whether the browser decompresses (DecompressionStream), unless this visit was asked to do
+ *  without it (features.js). */
+const canDecompress = ({ without }) =>
+  typeof DecompressionStream === "function" && !without.includes("decompression-streams");
+
+/** Whether the wheels can be inflated ahead: DecompressionStream, in the inflating worker the
+ *  page started (spawn.js). Else Pyodide unpacks them and compiles their libraries as it would
+ *  alone. */
+const canInflate = (state) => canDecompress(state) && Boolean(state.wheelPort);
 
 /** The runtime's files as Subresource Integrity values: name → "sha256-<base64>". */
 const INTEGRITY = new Map(
@@ -382,7 +434,7 @@ const plainFetch = self.fetch.bind(self); // not the checked fetch: a bad snapsh
 
 /** The snapshot's bytes, decompressed, or null to start Python without it. */
 async function fetchSnapshot(state) {
-  if (!SNAPSHOT || !snapshotPays() || typeof DecompressionStream !== "function") return null;
+  if (!SNAPSHOT || !snapshotPays() || !canDecompress(state)) return null;
   const madeFor = Object.entries(SNAPSHOT.made_with);
   if (!madeFor.every(([name, sha256]) => RUNTIME_MANIFEST.files[name]?.sha256 === sha256)) return null;
   const file = { stage: "download", loaded: 0, total: RUNTIME_MANIFEST.files[SNAPSHOT.file].size };
@@ -441,22 +493,43 @@ function fetchSync(url) {
 
 // ---- Stage 3: NumPy and nndl, from the site's lock file --------------------------------------
 
-async function loadEngine(state) {
+async function loadEngine(state, wheels) {
   const { pyodide } = state;
   setStage(state, "packages", "Loading NumPy and nndl");
   const problems = [];
-  await whileFilesDouble(pyodide, () => pyodide.loadPackage(["nndl"], {
-    messageCallback: () => {},
-    errorCallback: (text) => problems.push(text),
-  }));
+  const restore = unpackAhead(pyodide, await wheels);
+  try {
+    await whileFilesDouble(pyodide, () => pyodide.loadPackage(["nndl"], {
+      messageCallback: () => {},
+      errorCallback: (text) => problems.push(text),
+    }));
+  } finally {
+    restore();
+  }
   if (problems.length) throw new Error(problems.join("; "));
   pyodide.pyimport("numpy");
   pyodide.pyimport("nndl");
 }
 
+/** While Pyodide installs the wheels, it writes the files inflated ahead (`wheels`: wheel name →
+ *  files) instead of unpacking those wheels with Python's zipfile (wheels_ahead.py). Returns the
+ *  function that puts Python's own unpacking back. */
+function unpackAhead(pyodide, wheels) {
+  if (!wheels.size) return () => {};
+  writeModule(pyodide, WHEELS_AHEAD_MODULE, WHEELS_AHEAD_SOURCE);
+  const module = pyodide.pyimport(WHEELS_AHEAD_MODULE);
+  const restore = module.install(writerOfWheels(pyodide, wheels));
+  module.destroy();
+  return () => {
+    restore();
+    restore.destroy();
+  };
+}
+
 /** Run `work` (a promise-returning function) with the files of Python's in-memory file system
  *  growing their storage by doubling.
- *  Pyodide unpacks a wheel with Python's zipfile, which writes each file 64 KiB at a time, and
+ *  Where the browser cannot inflate a wheel ahead (readAhead), Pyodide unpacks it with Python's
+ *  zipfile, which writes each file 64 KiB at a time, and
  *  Emscripten's file system grows a file that holds 1 MiB or more by an eighth at a time, copying
  *  it into new memory each time: NumPy's largest library (2.6 MB) was copied 12 times, and these
  *  copies were about 0.1 s of a second visit's start in Chromium. Doubling copies it 6 times, and

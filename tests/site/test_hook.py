@@ -83,6 +83,7 @@ def small_site(folder):
         "search/search_index.json": '{"config": {"lang": ["en"]}, "docs": []}',
         "sitemap.xml": "<urlset><url><loc>https://example.org/course/</loc></url></urlset>",
         "sitemap.xml.gz": "zz", "assets/nndl/worker.js": "w", "assets/nndl/worker-classic.js": "c",
+        "assets/nndl/inflate-worker.js": "i",
         "assets/nndl/main.js.map": "{}",
         "assets/nndl/fonts/stix-two-math.woff2": "f2",
         "assets/javascripts/lunr/min/lunr.de.min.js": "de",
@@ -109,8 +110,8 @@ def test_the_manifest_lists_what_a_reader_needs_with_sizes_and_hashes(tmp_path):
     # The sitemap is hashed with its own address written "{root}", as the service worker does.
     expected = b"<urlset><url><loc>{root}</loc></url></urlset>"
     assert files["sitemap.xml"]["sha256"] == hashlib.sha256(expected).hexdigest()
-    assert data["runtime"][:4] == ["assets/nndl/worker.js", "assets/nndl/worker-classic.js",
-                                   "pyodide/pyodide.mjs", "pyodide/pyodide.js"]
+    assert data["runtime"][:5] == ["assets/nndl/worker.js", "assets/nndl/worker-classic.js",
+                                   "assets/nndl/inflate-worker.js", "pyodide/pyodide.mjs", "pyodide/pyodide.js"]
     assert "pyodide/numpy.whl" in data["runtime"] and "pyodide/openblas.zip" not in data["runtime"]
     assert data["shell"] == ["offline/index.html", "search/search_index.json", "sitemap.xml"]
 
