@@ -34,7 +34,8 @@ const LIBRARY = /\.so$/;
  *  to its bytes; end: when its last byte arrived, in ms since the epoch }, calling onBytes(n) as
  *  n more bytes arrive. It rejects if the wheel cannot be had or read there, or if the inflating
  *  worker says nothing for SILENCE ms (it may have failed to start): the caller then fetches the
- *  wheel itself. `read.done()` tells the inflating worker that no more wheels will come. */
+ *  wheel itself. `read.done()` tells the inflating worker that no more wheels will come;
+ *  `read.fail(error)`, that it is gone. */
 export function wheelReader(port) {
   const waiting = new Map(); // id → { resolve, reject, onBytes, timer }
   let next = 0;
@@ -59,13 +60,28 @@ export function wheelReader(port) {
     if (error) job.reject(new Error(error));
     else job.resolve({ bytes, files: new Map(files.map(([name, data]) => [name, new Uint8Array(data)])), end });
   };
+  let failure = null;
   const read = (wheelURL, integrity, onBytes) => new Promise((resolve, reject) => {
+    if (failure) {
+      reject(failure);
+      return;
+    }
     const id = next++;
     waiting.set(id, { resolve, reject, onBytes, timer: 0 });
     watch(id);
     port.postMessage({ id, url: wheelURL, integrity });
   });
   read.done = () => port.postMessage({ done: true });
+  /** The inflating worker is gone (it could not start): every wheel, waiting or to come, is
+   *  refused at once. */
+  read.fail = (error) => {
+    failure = error;
+    for (const [id, job] of waiting) {
+      clearTimeout(job.timer);
+      waiting.delete(id);
+      job.reject(error);
+    }
+  };
   return read;
 }
 

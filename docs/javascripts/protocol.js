@@ -28,6 +28,9 @@ export const SHAPES = Object.freeze({
   call: { id: "number", target: "string", args: "object" },
   /** Drop a namespace: its page was left. */
   forget: { ns: "string" },
+  /** The inflating worker of init's `wheels` could not start (its script failed to load): the
+   *  worker fetches and unpacks the wheels itself. */
+  "no-inflater": {},
 
   // ---- worker → page -------------------------------------------------------------------------
   /** Start-up progress. stage: "download" (the interpreter and its standard library) |

@@ -49,13 +49,17 @@ export function spawnWorker() {
 /** The inflating worker (inflate-worker.js), which downloads the Python worker's wheels and
  *  inflates their files while Python starts (compile-ahead.js): started here, beside the Python
  *  worker, and connected to it by a MessageChannel, whose port for the Python worker is returned
- *  (null if it cannot be started). It ends itself once its work is done, or with the Python
- *  worker. (A worker started by the Python worker itself sometimes froze Firefox's Python worker
+ *  (null if it cannot be started). If its script fails, the Python worker is told at once. It
+ *  ends itself once its work is done, or with the Python worker. (A worker started by the Python worker itself sometimes froze Firefox's Python worker
  *  in its constructor: one start in about ten.) */
 function startInflater(worker) {
   if (typeof MessageChannel !== "function") return null;
   try {
     const inflater = new Worker(INFLATE_WORKER_URL, { name: "nndl-inflate" });
+    inflater.onerror = (event) => {
+      event.preventDefault();
+      worker.postMessage(message("no-inflater", {}));
+    };
     const channel = new MessageChannel();
     inflater.postMessage(channel.port1, [channel.port1]);
     const terminate = worker.terminate.bind(worker);

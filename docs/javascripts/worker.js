@@ -30,6 +30,7 @@ const WHEELS_AHEAD_MODULE = "_nndl_wheels";
 const KERNEL_PATH = CONSTANTS.kernelPath;
 
 let startup = null; // promise of the started state (see newState); rejects when start-up failed
+let startupState = null; // that state, from the start
 let work = Promise.resolve(); // runs, calls and forgets, one after the other
 let crashed = false;
 
@@ -56,6 +57,7 @@ self.onmessage = ({ data }) => {
   if (msg.type === "init") {
     if (!startup) {
       const state = newState(msg);
+      startupState = state;
       startup = start(state);
       startup.catch((error) => reportFailure(state, error));
     }
@@ -63,6 +65,8 @@ self.onmessage = ({ data }) => {
     work = work.then(() => startup).then((state) => runCell(state, msg), () => {});
   } else if (msg.type === "call") {
     work = work.then(() => startup).then((state) => callTarget(state, msg), () => {});
+  } else if (msg.type === "no-inflater") {
+    startupState?.readWheels?.fail(new Error("the inflating worker could not start"));
   } else if (msg.type === "forget") {
     work = work.then(() => startup).then((state) => state.runner.forget(msg.ns), () => {});
   }
@@ -75,6 +79,7 @@ function newState({ runtimeURL, interruptBuffer, without, wheels }) {
     interruptBuffer, // the page's Stop, when it is cross-origin isolated; else null
     without, // features the page was asked to do without (features.js)
     wheelPort: wheels, // a MessagePort to the inflating worker (spawn.js), or null
+    readWheels: null, // the function that has it read a wheel (compile-ahead.js, wheelReader)
     t0: performance.now(),
     pyodide: null, // Pyodide's API, once Python runs
     runner: null, // the cell runner's module (cell_runner.py)
@@ -205,6 +210,7 @@ function startDownloads(state) {
   Promise.all([...first, "pyodide-lock.json"].map((name) => ask(name)))
     .then(() => state.interpreterChecked).finally(release).catch(() => {});
   const read = state.wheelPort ? wheelReader(state.wheelPort) : null;
+  state.readWheels = read;
   for (const name of INTEGRITY.keys()) {
     if (!WHEEL.test(name)) continue;
     if (read && canInflate(state)) readWheel(state, name, read, firstNearlyIn);
