@@ -56,15 +56,20 @@ def damaged_site(request, tmp_path):
     server.close()
 
 
+def demo_cell(page, server):
+    """Open the demo page of `server` in `page`; its first cell, once mounted."""
+    page.goto(server.url + "demo/")
+    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
+    return Cells(page)[1]
+
+
 @pytest.mark.parametrize("damaged_site", list(CASES), indirect=True)
 def test_a_damaged_or_missing_runtime_file_is_named_and_the_edit_is_kept(browser, damaged_site):
     server, name, words = damaged_site
     context = browser.new_context()
     page = context.new_page()
     watch = PageWatch(context, page)
-    page.goto(server.url + "demo/")
-    page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
-    cell = Cells(page)[1]
+    cell = demo_cell(page, server)
     cell.set_code("print('my own edit')")
     cell.run()
 
@@ -89,9 +94,7 @@ def test_a_repaired_site_starts_when_run_is_pressed_again(browser, tmp_path):
     try:
         context = browser.new_context()
         page = context.new_page()
-        page.goto(server.url + "demo/")
-        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
-        cell = Cells(page)[1]
+        cell = demo_cell(page, server)
         cell.set_code("print(6 * 7)")
         cell.run()
         cell.expect_state("error")
@@ -124,9 +127,7 @@ def test_without_the_inflating_worker_python_starts_all_the_same(browser, tmp_pa
     try:
         context = browser.new_context()
         page = context.new_page()
-        page.goto(server.url + "demo/")
-        page.wait_for_selector(".nndl-cell[data-mounted] .cm-content")
-        cell = Cells(page)[1]
+        cell = demo_cell(page, server)
         cell.set_code("import numpy, nndl\nprint(numpy.arange(4).sum())")
         cell.run()
         cell.expect_state("done", timeout=PYTHON_TIMEOUT_MS)
