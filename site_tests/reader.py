@@ -14,6 +14,23 @@ CELL_TIMEOUT = 120
 
 CELL = "document.querySelectorAll('.nndl-cell')[{index}]"
 
+#: An element's text as the page shows it (innerText) when its block of the text is on screen. A
+#: block far from the screen is not laid out (site.css), and innerText is then empty: it is laid
+#: out for the reading, within this one task, so that nothing on screen changes.
+SHOWN_TEXT = """(el) => {
+  const block = el.closest(".md-content__inner > *");
+  const was = block ? block.style.contentVisibility : "";
+  if (block) block.style.contentVisibility = "visible";
+  const text = el.innerText;
+  if (block) block.style.contentVisibility = was;
+  return text;
+}"""
+
+
+def shown(element):
+    """A JavaScript expression: the text of `element` (an expression) as SHOWN_TEXT reads it."""
+    return f"({SHOWN_TEXT})({element})"
+
 
 class Reader:
     def __init__(self, tab, site_url):
@@ -84,7 +101,8 @@ class Reader:
             raise EngineError(f"{self.engine}: nothing to click at {selector} {text or ''}")
 
     def text_of(self, selector):
-        return self.js(f"document.querySelector({json.dumps(selector)})?.innerText ?? null")
+        found = f"document.querySelector({json.dumps(selector)})"
+        return self.js(f"{found} ? {shown(found)} : null")
 
     def python_phase(self):
         return self.js("document.querySelector('.nndl-runtime')?.dataset.phase ?? null")
@@ -144,7 +162,7 @@ class Reader:
 
     def text(self, number):
         """What the cell's output area shows, as text."""
-        return self.js(f"{self.cell(number)}.querySelector('.nndl-output').innerText").rstrip()
+        return self.js(shown(f"{self.cell(number)}.querySelector('.nndl-output')")).rstrip()
 
     def status(self, number):
         return self.js(f"{self.cell(number)}.querySelector('.nndl-cell__status').textContent")

@@ -26,10 +26,12 @@ import pytest
 from conftest import (
     PYTHON_TIMEOUT_MS,
     SCREENSHOTS,
+    SCROLL_BOXES_UNCHECKED,
     Cells,
     axe_violations,
     check_with_axe,
     set_scheme,
+    shown_text,
 )
 from playwright.sync_api import expect
 from test_every_page import PAGES as CELL_PAGES
@@ -81,11 +83,15 @@ CHECK_PHONE_LAYOUT = """async () => {
     }
     return false;
   };
+  // Wider than the screen and not inside a box that scrolls: the page scrolls sideways, or, inside
+  // a block of the text laid out only near the screen (site.css), the element is cut off.
+  const wide = [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1 && !clipped(el))
+    .slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
   if (document.documentElement.scrollWidth > width) {
-    const wide = [...document.querySelectorAll("body *")]
-      .filter((el) => el.getBoundingClientRect().right > width + 1 && !clipped(el))
-      .slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
     problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width} (${wide.join(", ")})`);
+  } else if (wide.length) {
+    problems.push(`wider than the screen, and cut off: ${wide.join(", ")}`);
   }
   const cells = [...document.querySelectorAll(".nndl-cell")];
   for (const [i, cell] of cells.entries()) {
@@ -150,6 +156,39 @@ def test_the_page_passes_axe_in_both_schemes_and_fits_a_phone(name, page, watch)
     # What a narrow screen changes is the layout (boxes that now scroll), not the colours, which
     # are checked at full width (color-contrast is also axe's slowest rule).
     check_with_axe(page, name, "375 px", schemes=("light",), skipped=["color-contrast"])
+
+
+#: Whether an element's content waits to be laid out (a block of the text far from the screen).
+WAITS = "(el) => !(el.firstElementChild ?? el).checkVisibility({ contentVisibilityAuto: true })"
+
+
+def test_far_below_the_screen_the_text_waits_and_the_keyboard_reaches_it_all_the_same(browser, base_url):
+    """On a phone, the blocks of a lesson far below the screen are not laid out as it loads
+    (site.css); a formula down there too wide for the screen still joins the Tab order without
+    the reader scrolling (scrollable.js); and a block is laid out when the reader comes to it."""
+    context = browser.new_context(base_url=base_url, viewport=PHONE)
+    page = context.new_page()
+    page.goto("lessons/04-gradient-descent/?nndl-save-data")  # no Python: nothing else moves
+    page.wait_for_load_state("load")
+    blocks = page.locator(".md-content__inner > *")
+    waiting = blocks.evaluate_all(f"(els) => els.map({WAITS})")
+    assert waiting[0] is False and sum(waiting) > len(waiting) / 2, waiting
+    boxes = page.locator("div.arithmatex, .md-typeset__scrollwrap")
+    box_waited = boxes.evaluate_all(f"(els) => els.map((el) => ({WAITS})(el))")
+    assert any(box_waited), "no formula below the screen inside a block that waits"
+
+    expect(page.locator(SCROLL_BOXES_UNCHECKED)).to_have_count(0, timeout=15_000)
+    # Read only now: reading a width lays the block out.
+    checked = boxes.evaluate_all(
+        "(els) => els.map((el) => [el.scrollWidth > el.clientWidth + 1, el.getAttribute('tabindex')])")
+    assert [tabindex for _, tabindex in checked] == ["0" if wide else None for wide, _ in checked]
+    assert any(wide for (wide, _), waited in zip(checked, box_waited) if waited)
+
+    quiz = page.locator(".md-content__inner > .nndl-quiz").last
+    quiz.scroll_into_view_if_needed()
+    page.wait_for_function(f"(el) => !({WAITS})(el)", arg=quiz.element_handle(), timeout=5_000)
+    assert quiz.evaluate("(el) => el.getBoundingClientRect().height") > 0
+    context.close()
 
 
 def test_a_cell_runs_on_a_phone_and_its_output_stays_in_the_page(browser, base_url):
@@ -348,7 +387,7 @@ def test_an_explorable_works_from_the_keyboard_and_announces_its_result(explorab
     summary = root.locator(".nndl-explorable__summary")
     expect(summary).to_have_attribute("aria-live", "polite")
     view = root.locator(".nndl-explorable__view")
-    before = (view.get_attribute("data-values"), summary.inner_text())
+    before = (view.get_attribute("data-values"), shown_text(summary))
     first = root.locator("[name]").first
     focus_control(page, first, start=root.locator(".nndl-explorable__title"))
     press_to_change(page, first)
@@ -358,7 +397,7 @@ def test_an_explorable_works_from_the_keyboard_and_announces_its_result(explorab
         page.keyboard.press("Enter")
     expect(root).to_have_attribute("data-state", "done", timeout=PYTHON_TIMEOUT_MS)
     expect(view).not_to_have_attribute("data-values", before[0])
-    after = (view.get_attribute("data-values"), summary.inner_text())
+    after = (view.get_attribute("data-values"), shown_text(summary))
     assert after[1].strip() and after != before  # the new result is in the live region
     check_with_axe(page, name, "explorable used")
 

@@ -15,7 +15,7 @@ import re
 import struct
 import time
 
-from conftest import SCREENSHOTS, Cells
+from conftest import SCREENSHOTS, Cells, shown_text
 from playwright.sync_api import expect
 
 HELLO = "Hello, neural networks!"
@@ -214,7 +214,7 @@ def test_running_a_later_cell_first_runs_the_earlier_ones(open_page):
     cells[7].expect_state("done")
     # Every earlier cell ran first, in order, except the one marked manual (the error).
     assert cells.states() == ["done", "done", "done", "done", "idle", "done", "done"]
-    counts = [cells[n].root.locator(".nndl-cell__count").inner_text() for n in range(1, 8)]
+    counts = [shown_text(cells[n].root.locator(".nndl-cell__count")) for n in range(1, 8)]
     assert counts == ["[1]", "[2]", "[3]", "[4]", "[ ]", "[5]", "[6]"]
     expect(cells[3].root.locator(".nndl-cell__status")).to_contain_text("run first for cell 7")
     assert cells[1].text() == HELLO
@@ -396,7 +396,7 @@ def test_editors_are_built_near_the_screen_or_when_the_reader_reaches_them(page,
     shown = cells.evaluate_all(built)
     assert shown[0] and not shown[-1], shown  # the last cell, far below, shows its served code
     last = cells.nth(count - 1)
-    served = last.locator(".nndl-cell__source code").inner_text().rstrip("\n")
+    served = shown_text(last.locator(".nndl-cell__source code")).rstrip("\n")
     placeholder = last.locator(".nndl-cell__source [role=textbox]")
     expect(placeholder).to_have_attribute("aria-label", f"Python code of cell {count}")
     # The keyboard reaches it as it reaches an editor: the focus lands in the editor, built now.

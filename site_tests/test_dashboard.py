@@ -14,7 +14,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from conftest import PYTHON_TIMEOUT_MS, SCREENSHOTS, Cells
+from conftest import PYTHON_TIMEOUT_MS, SCREENSHOTS, Cells, shown_text
 from playwright.sync_api import expect
 
 from nndl import display
@@ -211,9 +211,9 @@ def test_a_generated_png_uploaded_through_the_file_input_is_classified(dashboard
     dashboard.button("Classify").click()
     verdict = dashboard.verdict()
     expect(verdict).to_contain_text("the probability of \"cat\" according to run 1", timeout=30_000)
-    label = verdict.locator("strong").inner_text()
+    label = shown_text(verdict.locator("strong"))
     assert label in ("cat", "non-cat")
-    probability = float(re.search(r"ŷ = ([0-9.]+)", verdict.inner_text()).group(1))
+    probability = float(re.search(r"ŷ = ([0-9.]+)", shown_text(verdict)).group(1))
     assert (probability > 0.5) == (label == "cat")
     shown = dashboard.root.locator(".nndl-dash__shot img")
     expect(shown).to_have_count(2)
@@ -251,7 +251,7 @@ def test_files_that_are_not_pictures_are_refused_politely(dashboard, page):
     dashboard.upload("broken.gif", b"GIF89a\x10\x00\x10\x00" + b"\x00" * 20, mime="image/gif")
     expect(message).to_contain_text("could not be decoded")
     expect(dashboard.root.locator(".nndl-dash__shot:not([hidden])")).to_have_count(0)
-    assert dashboard.verdict().inner_text() == ""
+    assert shown_text(dashboard.verdict()) == ""
 
 
 def course_h5(prefix, m, cats, seed):

@@ -33,7 +33,7 @@ import zipfile
 
 import pytest
 from conftest import SITE, SiteServer
-from reader import PYTHON_TIMEOUT, Reader
+from reader import PYTHON_TIMEOUT, Reader, shown
 from test_dashboard import gradient_png
 
 LOOP = 'print("looping")\nx = 0\nwhile True:\n    x += 1'
@@ -44,7 +44,8 @@ def stop_infinite_loop(reader):
     assert reader.run_and_wait(2) == ("done", "12288")
     reader.type_code(4, LOOP)
     reader.run(4)
-    reader.wait(f"{reader.cell(4)}.querySelector('.nndl-output').innerText.includes('looping')")
+    output = reader.cell(4) + ".querySelector('.nndl-output')"
+    reader.wait(f"{shown(output)}.includes('looping')")
     reader.wait(f"{reader.cell(4)}.querySelector('.nndl-button--stop').getAttribute('aria-disabled') === 'false'")
     reader.stop(4)
     reader.wait_until_ended(4, timeout=10)
@@ -52,7 +53,8 @@ def stop_infinite_loop(reader):
 
 
 def notice(reader, number):
-    return reader.js(f"{reader.cell(number)}.querySelector('.nndl-notice')?.innerText ?? ''")
+    found = f"{reader.cell(number)}.querySelector('.nndl-notice')"
+    return reader.js(f"{found} ? {shown(found)} : ''")
 
 
 def test_stop_without_isolation_restarts_python_and_restores_the_cells(reader):
@@ -171,7 +173,7 @@ def test_the_dashboard_trains_and_classifies_the_readers_picture(reader):
     reader.click(".nndl-dashboard button", "Train")
     row = f"{DASHBOARD}.querySelector(\".nndl-dash__table tbody tr[data-run='1']\")"
     reader.wait(f"{row}?.dataset.status === 'done'", timeout=300, message="run 1 to end")
-    cells = reader.js(f"[...{row}.querySelectorAll('th, td')].map(c => c.innerText.trim())")
+    cells = reader.js(f"[...{row}.querySelectorAll('th, td')].map(c => {shown('c')}.trim())")
     percents = [float(c.rstrip(" %")) for c in cells if c.endswith("%")]
     assert len(percents) == 2 and all(0 <= p <= 100 for p in percents), cells
 
@@ -212,7 +214,8 @@ def test_the_graph_explorer_redraws_when_an_input_changes(reader):
         " field.dispatchEvent(new Event('input', { bubbles: true }));"
         " field.dispatchEvent(new Event('change', { bubbles: true })); })()"
     )
-    reader.wait(f"{root}.querySelector('.nndl-explorable__summary').innerText.includes('21')",
+    summary = root + ".querySelector('.nndl-explorable__summary')"
+    reader.wait(f"{shown(summary)}.includes('21')",
                 message="the explorable's summary to show J = 21")
     values = json.loads(reader.js(f"{root}.querySelector('.nndl-explorable__view').dataset.values"))
     assert values["values"]["J"] == 21  # 3 · (1 + 3 · 2); the derivatives do not depend on a

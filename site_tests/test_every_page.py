@@ -34,7 +34,7 @@ import re
 import time
 
 import pytest
-from conftest import ROOT, SCREENSHOTS, SESSION_REPORT, Cells, check_with_axe
+from conftest import ROOT, SCREENSHOTS, SESSION_REPORT, Cells, check_with_axe, shown_text
 from playwright.sync_api import expect
 from reader import PYTHON_TIMEOUT, Reader
 
@@ -224,7 +224,7 @@ def wait_for_python_on(page):
     status = page.locator(".nndl-runtime")
     expect(status).to_have_attribute("data-phase", re.compile(r"^(ready|failed)$"),
                                       timeout=PYTHON_TIMEOUT * 1000)
-    assert status.get_attribute("data-phase") == "ready", status.inner_text()
+    assert status.get_attribute("data-phase") == "ready", shown_text(status)
 
 
 def wait_for_python(reader):

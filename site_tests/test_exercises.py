@@ -17,7 +17,7 @@ Screenshots of the exercise flow and a quiz: build/screenshots/exercises/.
 import json
 import re
 
-from conftest import PYTHON_TIMEOUT_MS, SCREENSHOTS, check_with_axe, set_scheme
+from conftest import PYTHON_TIMEOUT_MS, SCREENSHOTS, check_with_axe, set_scheme, shown_text
 from playwright.sync_api import expect
 
 SHOTS = SCREENSHOTS / "exercises"
@@ -81,7 +81,7 @@ def test_the_check_grades_the_edited_code_and_says_pass_or_not_yet(open_page, pa
     expect(verdict).to_contain_text("Not yet")
     # Backticks of the message are drawn as code, not shown.
     expect(verdict.locator("code")).to_have_text(["return"])
-    assert "`" not in verdict.inner_text()
+    assert "`" not in shown_text(verdict)
     expect(check.root).to_have_attribute("data-verdict", "fail")
     expect(check.root.locator(".nndl-cell__status")).to_have_text("Check: not yet")
     announcer = page.locator(".nndl-announcer")
@@ -99,7 +99,7 @@ def test_the_check_grades_the_edited_code_and_says_pass_or_not_yet(open_page, pa
     expect(solution).not_to_have_attribute("data-locked", "")
 
     # Edit: the starter now differs from the code it ran; it says so, and it is announced.
-    count_before = starter.root.locator(".nndl-cell__count").inner_text()
+    count_before = shown_text(starter.root.locator(".nndl-cell__count"))
     starter.set_code(FLATTEN)
     changed = starter.root.locator(".nndl-cell__changed")
     expect(changed).to_be_visible()
@@ -115,7 +115,7 @@ def test_the_check_grades_the_edited_code_and_says_pass_or_not_yet(open_page, pa
     starter.expect_state("done")
     shot(page, starter.root, "3-check.png")  # the starter ran again, first, for the check
     expect(changed).to_be_hidden()
-    assert starter.root.locator(".nndl-cell__count").inner_text() != count_before
+    assert shown_text(starter.root.locator(".nndl-cell__count")) != count_before
     expect(verdict).to_have_attribute("data-verdict", "pass")
     expect(verdict).to_contain_text("Correct")
     expect(check.root).to_have_attribute("data-verdict", "pass")

@@ -4,7 +4,7 @@ input, see the drawing change). The fence itself: tests/site/test_explorable_fen
 import re
 
 import pytest
-from conftest import PYTHON_TIMEOUT_MS, SITE
+from conftest import PYTHON_TIMEOUT_MS, SCROLL_BOXES_UNCHECKED, SITE, shown_text
 from playwright.sync_api import expect
 
 from nndl import explorables
@@ -62,7 +62,7 @@ def test_each_explorable_redraws_when_an_input_changes(name, page, watch, base_u
     assert after != before
     assert root.locator(".nndl-explorable__message").is_hidden()
     assert view.locator("svg, table").count() >= 1
-    summary = root.locator(".nndl-explorable__summary").inner_text()
+    summary = shown_text(root.locator(".nndl-explorable__summary"))
     assert summary.strip()
 
 
@@ -71,12 +71,13 @@ def test_a_mistyped_input_explains_itself_and_keeps_the_last_view(page, watch, b
     root = page.locator('.nndl-explorable[data-explorable="dimension-calculator"]')
     expect(root).to_have_attribute("data-mounted", "")
     view = root.locator(".nndl-explorable__view")
+    expect(page.locator(SCROLL_BOXES_UNCHECKED)).to_have_count(0)  # its table marked (scrollable.js)
     before = view.inner_html()
     field = root.locator('input[type="text"]')
     field.fill("2, three, 1")
     message = root.locator(".nndl-explorable__message")
     expect(message).to_be_visible(timeout=PYTHON_TIMEOUT_MS)
-    assert "three" in message.inner_text()
+    assert "three" in shown_text(message)
     assert view.inner_html() == before
     assert field.input_value() == "2, three, 1"  # the reader's input is kept
     field.fill("4, 3, 1")

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from engines import has_switch
-from reader import PYTHON_TIMEOUT, Reader
+from reader import PYTHON_TIMEOUT, Reader, shown
 from test_engines import COMPILED_AHEAD, NUMPY_AT_WORK, installed_as_the_wheels, native_output, wheel_sizes
 
 #: A product of the size training does, by nndl.matmul; the cell imports a training module, as
@@ -85,7 +85,8 @@ def open_without(engine, open_tab, site_server, feature):
 def test_without_service_workers_the_course_works_and_the_control_says_so(engine, open_tab, site_server):
     reader, query = open_without(engine, open_tab, site_server, "service-worker")
     reader.open(f"how-to-use/{query}")
-    control = "document.querySelector('.nndl-offline')?.innerText ?? ''"
+    found = "document.querySelector('.nndl-offline')"
+    control = f"{found} ? {shown(found)} : ''"
     reader.wait(f"({control}).includes('cannot keep the course for offline use here')",
                 message="the offline control to say this window cannot keep the course")
     assert not reader.js(f"({control}).includes('Make available offline')")
@@ -100,7 +101,7 @@ NOT_SAVED = "This browser does not let the page save your edits"
 
 def notices(reader, number):
     return reader.js(
-        f"[...{reader.cell(number)}.querySelectorAll('.nndl-notice')].map((n) => n.innerText).join(' ')"
+        f"[...{reader.cell(number)}.querySelectorAll('.nndl-notice')].map((n) => {shown('n')}).join(' ')"
     )
 
 
@@ -109,7 +110,8 @@ def test_without_local_storage_edits_stay_on_the_page_and_cells_run(engine, open
     reader.tab.allow_errors_of_others()  # Material's own scripts fail without localStorage
     reader.open(f"demo/{query}")
     reader.type_code(1, "print('my own edit')")
-    reader.wait(f"({reader.cell(1)}.querySelector('.nndl-output').innerText).includes({NOT_SAVED!r})",
+    output = reader.cell(1) + ".querySelector('.nndl-output')"
+    reader.wait(f"{shown(output)}.includes({NOT_SAVED!r})",
                 timeout=10, message="the notice that edits cannot be saved")
     assert reader.run_and_wait(1)[0] == "done"
     assert "my own edit" in reader.text(1)
@@ -131,7 +133,8 @@ def test_when_storage_is_full_edits_stay_on_the_page_and_cells_run(reader):
     reader.open("demo/")
     assert reader.js(FILL_STORAGE) > 1
     reader.type_code(2, "n_x = 28 * 28\nn_x")
-    reader.wait(f"({reader.cell(2)}.querySelector('.nndl-output').innerText).includes({NOT_SAVED!r})",
+    output = reader.cell(2) + ".querySelector('.nndl-output')"
+    reader.wait(f"{shown(output)}.includes({NOT_SAVED!r})",
                 timeout=10, message="the notice that edits cannot be saved")
     assert reader.run_and_wait(2) == ("done", "784")  # the run replaces the notice
     assert reader.code(2) == "n_x = 28 * 28\nn_x"

@@ -11,7 +11,7 @@ working with the reader's edits intact. The demo page's cells, numbered as on th
 import re
 from pathlib import Path
 
-from conftest import PYTHON_TIMEOUT_MS, Cells
+from conftest import PYTHON_TIMEOUT_MS, Cells, shown_text
 from playwright.sync_api import expect
 
 SHOTS = Path("/tmp/hostile-shots")
@@ -53,7 +53,7 @@ def test_a_million_printed_lines_are_capped_and_the_page_keeps_answering(open_pa
     assert shown == [str(i) for i in range(1_000_000 - len(shown), 1_000_000)]
     assert 5_000 < len(shown) < 100_000
     note = cells[1].output.locator(".nndl-stream__trimmed")
-    text = note.locator(".nndl-stream__trimmed-text").inner_text()
+    text = shown_text(note.locator(".nndl-stream__trimmed-text"))
     hidden = 1_000_000 - len(shown)
     assert re.fullmatch(rf"{hidden:,} lines of earlier output \(6\.\d MB\) hidden to keep the page responsive\.", text)
     # It scrolls in a box of its own, at its last line, instead of stretching the page.
@@ -109,7 +109,7 @@ def test_asking_for_more_memory_than_the_browser_gives_is_explained(open_page, p
     # Really exhausting it: 100 MB at a time, until the browser says no.
     cells[4].set_code("blocks = []\nwhile True:\n    blocks.append(bytearray(10**8))")
     cells[4].run_and_wait("error")
-    traceback = cells[4].output.locator(".nndl-traceback").inner_text()
+    traceback = shown_text(cells[4].output.locator(".nndl-traceback"))
     assert traceback.rstrip().endswith("MemoryError")
     assert 'File "<cell 4>", line 3, in <module>' in traceback
     hint = notices(cells[4])
@@ -265,7 +265,7 @@ def test_run_pressed_while_a_cell_is_queued_or_running_runs_it_once(open_page, p
         page.keyboard.press("Control+Enter")
     cells[4].expect_state("done")
     assert cells[4].text().splitlines() == [f"epoch {e}: cost {0.7 / e:.3f}" for e in range(1, 7)]
-    counts = [cells[n].root.locator(".nndl-cell__count").inner_text() for n in (2, 3, 4)]
+    counts = [shown_text(cells[n].root.locator(".nndl-cell__count")) for n in (2, 3, 4)]
     assert counts == ["[2]", "[3]", "[4]"]  # cell 4 ran the idle cells above it first, then once
     # Shift+Enter, pressed over and over, runs each cell once and moves on, like a notebook.
     cells[1].editor.click()
@@ -274,7 +274,7 @@ def test_run_pressed_while_a_cell_is_queued_or_running_runs_it_once(open_page, p
     for number in (1, 2, 3):
         cells[number].expect_state("done")
     page.wait_for_function("() => !document.querySelector('.nndl-cell[data-state=running]')")
-    assert [cells[n].root.locator(".nndl-cell__count").inner_text() for n in (1, 2, 3)] == ["[5]", "[6]", "[7]"]
+    assert [shown_text(cells[n].root.locator(".nndl-cell__count")) for n in (1, 2, 3)] == ["[5]", "[6]", "[7]"]
     assert cells[1].text() == "Hello, neural networks!" and cells[2].text() == "12288"
     assert cells.states() == ["done", "done", "done", "done", "idle", "idle", "idle"]
 
@@ -294,7 +294,7 @@ def test_cells_run_before_python_is_ready_all_run_in_order(open_page):
     waiting = "Waiting for Python"
     assert statuses == [waiting, waiting, waiting, waiting, "", waiting, ""]
     cells[6].expect_state("done")
-    counts = [cells[n].root.locator(".nndl-cell__count").inner_text() for n in range(1, 8)]
+    counts = [shown_text(cells[n].root.locator(".nndl-cell__count")) for n in range(1, 8)]
     assert counts == ["[1]", "[2]", "[3]", "[4]", "[ ]", "[5]", "[ ]"]
     assert cells.states() == ["done", "done", "done", "done", "idle", "done", "idle"]
     assert cells[3].text().startswith("inputs of the picture: 12288")  # n_x of cell 2, in order

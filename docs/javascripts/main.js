@@ -3,6 +3,7 @@
 // included): the explorables, the dashboard, the course map's progress, the offline control, the
 // quizzes, the reading mark of a lesson, and the cells with Python's start-up status.
 
+import { watchBlocks } from "./blocks.js";
 import { Session, pageKey } from "./cells.js";
 import { mountDashboards } from "./dashboard/view.js";
 import { h, megabytes } from "./dom.js";
@@ -83,6 +84,7 @@ let session = null;
 let status = null;
 
 function mount() {
+  watchBlocks();
   // Widgets first: they call the engine through the same runtime, away from the cells.
   mountExplorables();
   mountDashboards();

@@ -2,19 +2,56 @@
 // a wide table) join the Tab order while their content overflows, so that a reader without a
 // mouse can reach them and scroll them with the arrow keys; they leave it when the screen is wide
 // enough again. Material's code blocks are focusable already.
+//
+// Reading a box's width lays it out. The blocks of a page far from the screen are not laid out
+// until they come near it (content-visibility, site.css; a box that scrolls is never such a block
+// itself, but may be inside one, a list for example), so a pass reads the boxes already laid out
+// at once, then the others a few at a time in the browser's idle time: reading them all in one
+// task would lay out the whole lesson in it. Each box checked says so: data-scrolls="yes" or "no".
 
 const SCROLLERS = "div.arithmatex, .md-typeset__scrollwrap";
+/** The longest a slice of the pass may take, in ms. */
+const SLICE_MS = 8;
 
-export function markScrollable(root = document.body) {
+let pass = 0; // the pass under way: a newer one stops it
+
+const whenIdle = (callback) => (typeof requestIdleCallback === "function"
+  ? requestIdleCallback(callback, { timeout: 1000 })
+  : setTimeout(callback, 50));
+
+/** Whether the box's content is laid out (checkVisibility: false inside a block not yet laid out;
+ *  a browser without the option answers true, and the box is then read at once). */
+const laidOut = (box) => (box.firstElementChild ?? box).checkVisibility?.({ contentVisibilityAuto: true }) ?? true;
+
+function mark(boxes) {
   // Every width is read before any attribute is written: a write between two reads would make
-  // the browser lay the page out again for the next read, once per formula.
-  const boxes = [...root.querySelectorAll(SCROLLERS)];
+  // the browser lay the page out again for the next read.
   const overflowing = boxes.map((box) => box.scrollWidth > box.clientWidth + 1);
   boxes.forEach((box, i) => {
-    if (overflowing[i] === box.hasAttribute("tabindex")) return;
-    if (overflowing[i]) box.setAttribute("tabindex", "0");
-    else box.removeAttribute("tabindex");
+    if (overflowing[i] !== box.hasAttribute("tabindex")) {
+      if (overflowing[i]) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    }
+    box.dataset.scrolls = overflowing[i] ? "yes" : "no";
   });
+}
+
+export function markScrollable(root = document.body) {
+  const current = ++pass;
+  const boxes = [...root.querySelectorAll(SCROLLERS)];
+  const now = boxes.map(laidOut);
+  mark(boxes.filter((box, i) => now[i]));
+  const later = boxes.filter((box, i) => !now[i]);
+  const slice = () => {
+    if (current !== pass) return;
+    const start = performance.now();
+    while (later.length && performance.now() - start < SLICE_MS) {
+      const box = later.shift();
+      if (box.isConnected) mark([box]);
+    }
+    if (later.length) whenIdle(slice);
+  };
+  if (later.length) whenIdle(slice);
 }
 
 let resizeTimer = 0;
