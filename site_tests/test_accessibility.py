@@ -172,7 +172,8 @@ def test_far_below_the_screen_the_text_waits_and_the_keyboard_reaches_it_all_the
     page.wait_for_load_state("load")
     blocks = page.locator(".md-content__inner > *")
     waiting = blocks.evaluate_all(f"(els) => els.map({WAITS})")
-    assert waiting[0] is False and sum(waiting) > len(waiting) / 2, waiting
+    # The first sixteen hold the first screen, and are always laid out; most of the rest wait.
+    assert not any(waiting[:16]) and sum(waiting[16:]) > len(waiting[16:]) / 2, waiting
     boxes = page.locator("div.arithmatex, .md-typeset__scrollwrap")
     box_waited = boxes.evaluate_all(f"(els) => els.map((el) => ({WAITS})(el))")
     assert any(box_waited), "no formula below the screen inside a block that waits"

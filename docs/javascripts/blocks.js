@@ -19,8 +19,9 @@ export function watchBlocks() {
       event.target.toggleAttribute("data-shown", !event.skipped);
     }, { capture: true });
   }
-  // The blocks shown before this script listened (the first screen of the page) are not skipped.
+  // The blocks shown before this script listened (near the first screen) are not skipped.
   for (const block of document.querySelectorAll(BLOCKS)) {
+    if (getComputedStyle(block).contentVisibility !== "auto") continue;
     if ((block.firstElementChild ?? block).checkVisibility({ contentVisibilityAuto: true })) {
       block.dataset.shown = "";
     }
