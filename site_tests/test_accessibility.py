@@ -185,10 +185,14 @@ def test_far_below_the_screen_the_text_waits_and_the_keyboard_reaches_it_all_the
     assert [tabindex for _, tabindex in checked] == ["0" if wide else None for wide, _ in checked]
     assert any(wide for (wide, _), waited in zip(checked, box_waited) if waited)
 
+    # While it waits, a block clips what it holds (blocks.js); shown, it no longer does.
     quiz = page.locator(".md-content__inner > .nndl-quiz").last
+    assert quiz.evaluate("(el) => getComputedStyle(el).overflow") == "hidden"
     quiz.scroll_into_view_if_needed()
     page.wait_for_function(f"(el) => !({WAITS})(el)", arg=quiz.element_handle(), timeout=5_000)
     assert quiz.evaluate("(el) => el.getBoundingClientRect().height") > 0
+    expect(quiz).not_to_have_attribute("data-waits", "")
+    assert quiz.evaluate("(el) => [getComputedStyle(el).overflow, el.scrollTop]") == ["visible", 0]
     context.close()
 
 

@@ -1,29 +1,33 @@
 // The blocks of the text far from the screen are not laid out until they come near it
-// (content-visibility, site.css). While a block waits, it clips what it holds (overflow: hidden):
-// a tool that reads the layout of the whole page, an accessibility checker for example, makes the
-// browser lay out a waiting block's content, which does not grow the block's estimated height, and
-// would otherwise see that content spill over the blocks below it (a block left behind keeps the
-// height it had when shown, and its content may grow meanwhile: a cell's editor, built in idle
-// time). While a block is shown, what it holds may draw outside it (a focus ring just outside a
-// link): it is marked data-shown. In a browser that does not say when a block is shown or left
-// behind, no block clips.
+// (content-visibility, site.css). While a block waits, it clips what it holds (overflow: hidden,
+// on data-waits): a tool that reads the layout of the whole page, an accessibility checker for
+// example, makes the browser lay out a waiting block's content, which does not grow the block's
+// estimated height, and would otherwise see that content spill over the blocks below it (a block
+// left behind keeps the height it had when shown, and its content may grow meanwhile: a cell's
+// editor, built in idle time). While a block is shown, what it holds may draw outside it (a focus
+// ring just outside a link). In a browser that does not say when a block is shown or left behind,
+// no block clips.
 
 const BLOCKS = ".md-content__inner > *";
 
+let listening = false;
+
+/** Whether an element's content is laid out: false inside a block that waits (a browser without
+ *  checkVisibility's option answers true). */
+export const laidOut = (el) => (el.firstElementChild ?? el).checkVisibility?.({ contentVisibilityAuto: true }) ?? true;
+
 export function watchBlocks() {
   if (typeof ContentVisibilityAutoStateChangeEvent !== "function") return;
-  if (!document.documentElement.classList.contains("nndl-blocks-clip")) {
-    document.documentElement.classList.add("nndl-blocks-clip");
+  if (!listening) {
+    listening = true;
     // The event does not bubble: it is caught on its way down.
     document.addEventListener("contentvisibilityautostatechange", (event) => {
-      event.target.toggleAttribute("data-shown", !event.skipped);
+      event.target.toggleAttribute("data-waits", event.skipped);
     }, { capture: true });
   }
-  // The blocks shown before this script listened (near the first screen) are not skipped.
+  // The blocks whose state was told before this script listened (the page's first frames).
   for (const block of document.querySelectorAll(BLOCKS)) {
     if (getComputedStyle(block).contentVisibility !== "auto") continue;
-    if ((block.firstElementChild ?? block).checkVisibility({ contentVisibilityAuto: true })) {
-      block.dataset.shown = "";
-    }
+    block.toggleAttribute("data-waits", !laidOut(block));
   }
 }

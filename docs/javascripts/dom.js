@@ -1,4 +1,4 @@
-// Element builders for the page's widgets: h() for HTML, svg() for SVG.
+// Element builders for the page's widgets: h() for HTML, svg() for SVG; and whenIdle().
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -24,3 +24,9 @@ export function svg(tag, attributes = {}, ...children) {
 
 /** A number of bytes for the reader: "18.8 MB". */
 export const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** Call `callback(deadline)` in the browser's idle time (`options` as requestIdleCallback's).
+ *  WebKit has no requestIdleCallback: its "idle time" is a timer of 50 ms. */
+export const whenIdle = (callback, options) => (typeof requestIdleCallback === "function"
+  ? requestIdleCallback(callback, options)
+  : setTimeout(() => callback({ timeRemaining: () => 50 }), 50));

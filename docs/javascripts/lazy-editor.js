@@ -16,6 +16,7 @@
 //
 // lazyEditor() returns the interface of createEditor() (editor.js); `view` builds the editor.
 
+import { whenIdle } from "./dom.js";
 import { createEditor } from "./editor.js";
 
 /** How far ahead of the screen an editor is built. */
@@ -65,10 +66,6 @@ function unwatch(placeholder) {
   builders.delete(placeholder);
   observer?.unobserve(placeholder);
 }
-
-const whenIdle = (callback) => (typeof requestIdleCallback === "function"
-  ? requestIdleCallback(callback)
-  : setTimeout(() => callback({ timeRemaining: () => 50 }), 50));
 
 /** Hold the idle builds until `promise` settles (a run's result, on its way). */
 export function holdIdleBuilds(promise) {

@@ -9,19 +9,14 @@
 // at once, then the others a few at a time in the browser's idle time: reading them all in one
 // task would lay out the whole lesson in it. Each box checked says so: data-scrolls="yes" or "no".
 
+import { laidOut } from "./blocks.js";
+import { whenIdle } from "./dom.js";
+
 const SCROLLERS = "div.arithmatex, .md-typeset__scrollwrap";
 /** The longest a slice of the pass may take, in ms. */
 const SLICE_MS = 8;
 
 let pass = 0; // the pass under way: a newer one stops it
-
-const whenIdle = (callback) => (typeof requestIdleCallback === "function"
-  ? requestIdleCallback(callback, { timeout: 1000 })
-  : setTimeout(callback, 50));
-
-/** Whether the box's content is laid out (checkVisibility: false inside a block not yet laid out;
- *  a browser without the option answers true, and the box is then read at once). */
-const laidOut = (box) => (box.firstElementChild ?? box).checkVisibility?.({ contentVisibilityAuto: true }) ?? true;
 
 function mark(boxes) {
   // Every width is read before any attribute is written: a write between two reads would make
@@ -49,9 +44,9 @@ export function markScrollable(root = document.body) {
       const box = later.shift();
       if (box.isConnected) mark([box]);
     }
-    if (later.length) whenIdle(slice);
+    if (later.length) whenIdle(slice, { timeout: 1000 });
   };
-  if (later.length) whenIdle(slice);
+  if (later.length) whenIdle(slice, { timeout: 1000 });
 }
 
 let resizeTimer = 0;

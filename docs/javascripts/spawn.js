@@ -50,8 +50,9 @@ export function spawnWorker() {
  *  inflates their files while Python starts (compile-ahead.js): started here, beside the Python
  *  worker, and connected to it by a MessageChannel, whose port for the Python worker is returned
  *  (null if it cannot be started). If its script fails, the Python worker is told at once. It
- *  ends itself once its work is done, or with the Python worker. (A worker started by the Python worker itself sometimes froze Firefox's Python worker
- *  in its constructor: one start in about ten.) */
+ *  ends itself once its work is done, or with the Python worker. (A worker started by the Python
+ *  worker itself sometimes froze Firefox's Python worker in its constructor: one start in about
+ *  ten.) */
 function startInflater(worker) {
   if (typeof MessageChannel !== "function") return null;
   try {
