@@ -483,6 +483,12 @@ def test_editors_wait_in_idle_time_while_a_run_waits_for_its_result(page, base_u
     page.wait_for_timeout(2000)
     assert first.state() == "running"
     assert page.evaluate(built) == while_running < len(cells)  # none built as the run waits
+    # A cell the reader scrolls to gets its editor all the same: the builds near the screen wait
+    # for a result only a moment (lazy-editor.js, NEAR_HOLD_MS).
+    last = page.locator(".nndl-cell").last
+    last.scroll_into_view_if_needed()
+    expect(last.locator(".cm-content")).to_have_count(1)
+    assert first.state() == "running"
     first.expect_state("done")
     assert first.text() == "'slept'"
     # Then the rest are built in idle time, with no scrolling.

@@ -7,7 +7,8 @@ isolation, as GitHub Pages serves it.
   again; with isolation (a server sending COOP/COEP) the interrupt buffer stops the loop and
   Python keeps its variables.
 - Edits are kept across reloads; Reset brings the lesson's code back.
-- Instant navigation keeps Python, and each page visit gets its own namespace.
+- Instant navigation keeps Python, and each page visit gets its own namespace; on the next
+  page, a quick result comes before the editors near the screen are built.
 - A new tab of the same browser is a second visit in the same profile (what `make bench` calls
   warm); a fresh profile keeps nothing of another.
 - The dashboard of lesson 13 trains a model and classifies a picture the reader gives it.
@@ -130,6 +131,45 @@ def test_python_survives_instant_navigation_and_each_page_has_its_namespace(read
     reader.type_code(1, "print('secret' in globals())")
     assert reader.run_and_wait(1) == ("done", "False")  # a new visit, a new namespace
     assert reader.python_phase() == "ready"
+
+
+#: On the next page of an instant navigation: press Run on its first cell as soon as it is
+#: mounted, as a quick reader would, and record in order the editors built in its cells and the
+#: first cell's result (window.nextPage).
+PRESS_ON_THE_NEXT_PAGE = """(() => {
+  window.nextPage = [];
+  const before = new Set(document.querySelectorAll('.nndl-cell'));
+  new MutationObserver((records) => {
+    const first = [...document.querySelectorAll('.nndl-cell')].find((cell) => !before.has(cell));
+    if (!first) return;
+    const run = first.querySelector('.nndl-button--run');
+    if (run && first.dataset.mounted !== undefined && !first.pressed) {
+      first.pressed = true;
+      run.click();
+    }
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        const cell = node.classList?.contains('cm-editor') && node.closest('.nndl-cell');
+        if (cell && !before.has(cell)) window.nextPage.push('editor');
+      }
+    }
+    if (first.dataset.state === 'done' && !window.nextPage.includes('result')) window.nextPage.push('result');
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+})()"""
+
+
+def test_on_the_next_page_a_quick_result_comes_before_the_editors(reader):
+    """Building an editor near the screen lays out the page, and a result that arrives meanwhile
+    waits for it (in WebKit about 50 ms). With Python ready, the next lesson's first result (a few
+    tens of ms of Python) comes first, and the editors right after it."""
+    reader.open("demo/")
+    assert reader.run_and_wait(1)[0] == "done"
+    reader.js(PRESS_ON_THE_NEXT_PAGE)
+    reader.js("document.querySelector(\"a[href$='lessons/03-computation-graph/']\").click()")
+    order = reader.wait("window.nextPage.includes('result') && window.nextPage.includes('editor')"
+                        " && window.nextPage", message="the next page's result and an editor")
+    assert order[0] == "result", order
+    assert reader.js(f"{shown(reader.cell(1) + '.querySelector(`.nndl-output`)')}").startswith("u = 6.0")
 
 
 def test_a_new_tab_is_a_second_visit_in_the_same_profile(open_tab, site_server):

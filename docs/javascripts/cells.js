@@ -28,7 +28,7 @@
 import { cellButton } from "./cell-buttons.js";
 import { h, megabytes } from "./dom.js";
 import { mountExercises } from "./exercises.js";
-import { holdIdleBuilds, lazyEditor } from "./lazy-editor.js";
+import { holdBuilds, lazyEditor } from "./lazy-editor.js";
 import { OutputArea } from "./output.js";
 import { recordExercise } from "./progress.js";
 import { SITE_ROOT, runtime } from "./runtime.js";
@@ -313,7 +313,7 @@ export class Session {
       chain.jobs.push(job);
       job.done.then((ending) => this.finished(cell, job, ending, context));
     });
-    if (!replay) holdIdleBuilds(Promise.all(jobs.map((job) => job.done)));
+    if (!replay) holdBuilds(Promise.all(jobs.map((job) => job.done)));
     for (const cell of cells) cell.updateChanged();
     return jobs;
   }

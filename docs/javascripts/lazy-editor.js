@@ -3,15 +3,17 @@
 // the same colours), as a stop in the Tab order with the editor's name. The editor is built
 //
 // - as the cell comes near the screen (an IntersectionObserver, NEAR_SCREEN ahead of it), one
-//   editor per task;
+//   editor per task; but, for up to NEAR_HOLD_MS, not while a run the reader asked for waits for
+//   its result (holdBuilds): a quick cell's result then comes first, and the editor a moment after
+//   (it shows the same code meanwhile);
 // - when the reader reaches the code: a click (the cursor lands where it was clicked) or the
 //   keyboard focus (the focus moves into the editor);
 // - when the page needs it (its code edited, focused, set or marked) — and the page asks only
 //   for the code's text without building it;
 // - otherwise, one editor at a time in the browser's idle time, after the page has loaded, so
 //   that every cell has its editor soon without any long task; but not while a run the reader
-//   asked for waits for its result (holdIdleBuilds): building an editor lays out the page, which
-//   on a long lesson takes WebKit about 65 ms, and a result that arrives meanwhile waits for it.
+//   asked for waits for its result (holdBuilds). Building an editor lays out the page, which on
+//   a long lesson takes WebKit about 50–65 ms, and a result that arrives meanwhile waits for it.
 //   WebKit has no requestIdleCallback, so its "idle time" is a timer that fires every 50 ms.
 //
 // lazyEditor() returns the interface of createEditor() (editor.js); `view` builds the editor.
@@ -21,14 +23,17 @@ import { createEditor } from "./editor.js";
 
 /** How far ahead of the screen an editor is built. */
 const NEAR_SCREEN = "600px 0px";
+/** How long the editors near the screen wait for a run's result at most: a quick cell's. */
+const NEAR_HOLD_MS = 300;
 
 const builders = new Map(); // placeholder → build()
 let observer = null;
 const near = new Set(); // placeholders near the screen, waiting for their turn (buildNear)
 let nearTask = 0;
 let idle = false;
-let holds = 0; // runs waiting for their results (holdIdleBuilds)
+let holds = 0; // runs waiting for their results (holdBuilds)
 let resume = null; // the idle builds' next step, while they are held
+let nearHeldUntil = 0; // performance.now() until which the builds near the screen wait
 
 function watch(placeholder, build) {
   builders.set(placeholder, build);
@@ -50,6 +55,14 @@ function buildNear() {
   if (nearTask) return;
   const [placeholder] = near;
   if (!placeholder) return;
+  const wait = holds > 0 ? nearHeldUntil - performance.now() : 0;
+  if (wait > 0) {
+    nearTask = setTimeout(() => {
+      nearTask = 0;
+      buildNear();
+    }, wait);
+    return;
+  }
   near.delete(placeholder);
   if (placeholder.isConnected) builders.get(placeholder)?.();
   else unwatch(placeholder); // a page left by instant navigation
@@ -67,12 +80,18 @@ function unwatch(placeholder) {
   observer?.unobserve(placeholder);
 }
 
-/** Hold the idle builds until `promise` settles (a run's result, on its way). */
-export function holdIdleBuilds(promise) {
+/** Hold the builds until `promise` settles (a run's result, on its way): the idle ones until
+ *  then, the ones near the screen for NEAR_HOLD_MS at most. */
+export function holdBuilds(promise) {
   holds += 1;
+  nearHeldUntil = performance.now() + NEAR_HOLD_MS;
   const release = () => {
     holds -= 1;
-    if (holds === 0 && resume) {
+    if (holds > 0) return;
+    clearTimeout(nearTask);
+    nearTask = 0;
+    buildNear();
+    if (resume) {
       const step = resume;
       resume = null;
       whenIdle(step);
