@@ -31,12 +31,6 @@ def test_the_built_site_is_complete_and_its_sources_are_not_shipped_twice():
     demo = (site / "demo" / "index.html").read_text(encoding="utf-8")
     assert '<script src="../assets/nndl/main.js" type="module"></script>' in demo
     assert "fonts.googleapis.com" not in demo and "cdn.jsdelivr" not in demo
-    # Python starts from the head before the stylesheets and the head's inline scripts, which
-    # wait for them (boot.js), and after the Content-Security-Policy, which governs it.
-    head = demo[: demo.index("</head>")]
-    boot = head.index('<script type="module" async src="../assets/nndl/boot.js"></script>')
-    assert head.index("Content-Security-Policy") < boot < head.index('rel="stylesheet"')
-    assert boot < head.index("<script>") and head.count("boot.js") == 1
 
 
 def test_the_built_site_has_its_worker_at_the_root_with_its_manifest():

@@ -1,8 +1,7 @@
 // Start Python as early as a page can: this small module is loaded asynchronously from the <head>
-// of every page with cells, right after its character set (py_src/nndl_site/cells.py puts it
-// there), so the Python worker starts while the browser is still reading the page: before its
-// stylesheets are in (the parser stops at the head's first inline script until they are), and
-// before the page's larger scripts (the editors, the maths) keep its main thread busy. runtime.js adopts the worker when the cells mount.
+// of every page with cells (py_src/nndl_site/cells.py puts it there), so the Python worker starts
+// while the browser is still reading the page, before the page's larger scripts (the editors,
+// the maths) keep its main thread busy. runtime.js adopts the worker when the cells mount.
 // Pages reached by instant navigation do not run it: there the worker is already running, or
 // runtime.js starts it. When the browser asks to save data, Python waits for a Run (light.js).
 

@@ -109,13 +109,7 @@ def on_post_page(output, page, config):
     if all(" data-greeting" in cell for cell in cells):
         return output
     src = escape(get_relative_url(BOOT_SCRIPT, page.url))
-    script = f'<script type="module" async src="{src}"></script>'
-    # Right after the character set: before the stylesheets, which the parser waits for at the
-    # first inline script, so that Python starts while they are still on their way.
-    charset = re.search(r"<meta charset=[^>]*>", output)
-    if charset is None:
-        return output.replace("</head>", script + "</head>", 1)
-    return output[: charset.end()] + script + output[charset.end():]
+    return output.replace("</head>", f'<script type="module" async src="{src}"></script></head>', 1)
 
 
 def on_post_build(config):

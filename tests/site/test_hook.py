@@ -52,16 +52,6 @@ def test_a_page_of_greetings_waits_for_a_run_and_a_page_with_other_cells_starts_
     assert "boot.js" not in page_html("No cell here.\n")
     started = page_html(greeting + "\n```pycell\nx = 1\n```\n")
     assert '<script type="module" async src="../../assets/nndl/boot.js"></script></head>' in started
-    # In a whole page, right after its character set: before the stylesheets and the inline
-    # scripts that wait for them, so that Python starts while they are still on their way.
-    page = SimpleNamespace(url="lessons/x/")
-    head = ('<html><head><meta charset="utf-8"><link rel="stylesheet" href="a.css">'
-            "<script>1</script></head><body>")
-    whole = hook.on_post_page(head + render("```pycell\nx = 1\n```\n") + "</body></html>", page, None)
-    assert whole.startswith('<html><head><meta charset="utf-8">'
-                            '<script type="module" async src="../../assets/nndl/boot.js"></script>'
-                            '<link rel="stylesheet"')
-    assert whole.count("boot.js") == 1
 
 
 def test_cells_inside_other_blocks_and_other_fences_are_untouched():
