@@ -4,16 +4,17 @@
 //
 // - as the cell comes near the screen (an IntersectionObserver, NEAR_SCREEN ahead of it), one
 //   editor per task; but, for up to NEAR_HOLD_MS, not while a run the reader asked for waits for
-//   its result (holdBuilds): a quick cell's result then comes first, and the editor a moment after
-//   (it shows the same code meanwhile);
+//   its result (holdBuilds): a quick cell's result then comes first and is drawn, and the editor
+//   comes after that frame (the cell shows the same code meanwhile);
 // - when the reader reaches the code: a click (the cursor lands where it was clicked) or the
 //   keyboard focus (the focus moves into the editor);
 // - when the page needs it (its code edited, focused, set or marked) — and the page asks only
 //   for the code's text without building it;
 // - otherwise, one editor at a time in the browser's idle time, after the page has loaded, so
 //   that every cell has its editor soon without any long task; but not while a run the reader
-//   asked for waits for its result (holdBuilds). Building an editor lays out the page, which on
-//   a long lesson takes WebKit about 50–65 ms, and a result that arrives meanwhile waits for it.
+//   asked for waits for its result, nor before the frame that draws it (holdBuilds). Building an
+//   editor lays out the page, which on a long lesson takes WebKit about 50–65 ms, and a result
+//   that arrives meanwhile waits for it.
 //   WebKit has no requestIdleCallback, so its "idle time" is a timer that fires every 50 ms.
 //
 // lazyEditor() returns the interface of createEditor() (editor.js); `view` builds the editor.
@@ -29,11 +30,12 @@ const NEAR_HOLD_MS = 300;
 const builders = new Map(); // placeholder → build()
 let observer = null;
 const near = new Set(); // placeholders near the screen, waiting for their turn (buildNear)
-let nearTask = 0;
+let nearTask = 0; // the timer of buildNear's next step; -1 while the builds wait for a frame
 let idle = false;
 let holds = 0; // runs waiting for their results (holdBuilds)
 let resume = null; // the idle builds' next step, while they are held
 let nearHeldUntil = 0; // performance.now() until which the builds near the screen wait
+let settling = false; // the runs' results just came: no build before the next frame (holdBuilds)
 
 function watch(placeholder, build) {
   builders.set(placeholder, build);
@@ -74,6 +76,11 @@ function buildNear() {
   }
 }
 
+/** Call `callback` in a task of its own once the browser has drawn its next frame. */
+function afterNextFrame(callback) {
+  requestAnimationFrame(() => setTimeout(callback));
+}
+
 function unwatch(placeholder) {
   near.delete(placeholder);
   builders.delete(placeholder);
@@ -87,15 +94,22 @@ export function holdBuilds(promise) {
   nearHeldUntil = performance.now() + NEAR_HOLD_MS;
   const release = () => {
     holds -= 1;
-    if (holds > 0) return;
+    if (holds > 0 || settling) return;
+    // The builds go on after the next frame (those of cells found near the screen meanwhile, and
+    // an idle build already asked for, too): the result is drawn before an editor lays out the page.
+    settling = true;
     clearTimeout(nearTask);
-    nearTask = 0;
-    buildNear();
-    if (resume) {
-      const step = resume;
-      resume = null;
-      whenIdle(step);
-    }
+    nearTask = -1;
+    afterNextFrame(() => {
+      settling = false;
+      nearTask = 0;
+      buildNear();
+      if (resume) {
+        const step = resume;
+        resume = null;
+        whenIdle(step);
+      }
+    });
   };
   promise.then(release, release);
 }
@@ -110,7 +124,7 @@ function buildWhenIdle() {
       idle = false;
       return;
     }
-    if (holds > 0) {
+    if (holds > 0 || settling) {
       resume = next;
       return;
     }
