@@ -1,4 +1,5 @@
-// Element builders for the page's widgets: h() for HTML, svg() for SVG; and whenIdle().
+// Element builders for the page's widgets: h() for HTML, svg() for SVG; and the moments to run
+// later work: whenIdle(), afterNextFrame().
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -30,3 +31,6 @@ export const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 export const whenIdle = (callback, options) => (typeof requestIdleCallback === "function"
   ? requestIdleCallback(callback, options)
   : setTimeout(() => callback({ timeRemaining: () => 50 }), 50));
+
+/** Call `callback` in a task of its own once the browser has drawn its next frame. */
+export const afterNextFrame = (callback) => requestAnimationFrame(() => setTimeout(callback));

@@ -19,7 +19,7 @@
 //
 // lazyEditor() returns the interface of createEditor() (editor.js); `view` builds the editor.
 
-import { whenIdle } from "./dom.js";
+import { afterNextFrame, whenIdle } from "./dom.js";
 import { createEditor } from "./editor.js";
 
 /** How far ahead of the screen an editor is built. */
@@ -59,26 +59,20 @@ function buildNear() {
   if (!placeholder) return;
   const wait = holds > 0 ? nearHeldUntil - performance.now() : 0;
   if (wait > 0) {
-    nearTask = setTimeout(() => {
-      nearTask = 0;
-      buildNear();
-    }, wait);
+    buildNearLater(wait);
     return;
   }
   near.delete(placeholder);
   if (placeholder.isConnected) builders.get(placeholder)?.();
   else unwatch(placeholder); // a page left by instant navigation
-  if (near.size) {
-    nearTask = setTimeout(() => {
-      nearTask = 0;
-      buildNear();
-    });
-  }
+  if (near.size) buildNearLater(0);
 }
 
-/** Call `callback` in a task of its own once the browser has drawn its next frame. */
-function afterNextFrame(callback) {
-  requestAnimationFrame(() => setTimeout(callback));
+function buildNearLater(delay) {
+  nearTask = setTimeout(() => {
+    nearTask = 0;
+    buildNear();
+  }, delay);
 }
 
 function unwatch(placeholder) {

@@ -6,11 +6,12 @@
 // navigation; the displayed formulas too wide for the screen are then made reachable by keyboard,
 // after the next frame, and again once the font is in (it changes the widths).
 import "temml/dist/Temml-Local.css";
+import { afterNextFrame } from "./dom.js";
 import { markScrollable } from "./scrollable.js";
 
 document$.subscribe(({ body }) => {
   // After the page's next frame, whose layout the widths are then read from: read now, as the
   // page mounts, they would make the browser lay out the whole page once more in that long task.
-  requestAnimationFrame(() => setTimeout(() => markScrollable(body)));
+  afterNextFrame(() => markScrollable(body));
   document.fonts?.ready.then(() => markScrollable(body));
 });
