@@ -399,9 +399,16 @@ def test_editors_are_built_near_the_screen_or_when_the_reader_reaches_them(page,
     served = shown_text(last.locator(".nndl-cell__source code")).rstrip("\n")
     placeholder = last.locator(".nndl-cell__source [role=textbox]")
     expect(placeholder).to_have_attribute("aria-label", f"Python code of cell {count}")
+    # Material mounts the lesson's plain code block (its copy button), not a cell's served code,
+    # which the editor replaces in a box of the same size.
+    expect(page.locator(".md-content .md-code__button")).not_to_have_count(0)
+    expect(cells.locator(".md-code__button")).to_have_count(0)
+    served_box = last.locator(".nndl-cell__source").bounding_box()
     # The keyboard reaches it as it reaches an editor: the focus lands in the editor, built now.
     placeholder.focus()
     assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    editor_box = last.locator(".nndl-cell__source").bounding_box()
+    assert (editor_box["width"], editor_box["height"]) == (served_box["width"], served_box["height"])
     assert Cells(page)[count].code() == served
     page.keyboard.press("End")
     page.keyboard.type("  # mine")

@@ -5,7 +5,8 @@
   element the page's script upgrades to an editor with Run, Stop and Reset:
 
       <div class="nndl-cell" data-state="idle">
-        <div class="nndl-cell__source"> …highlighted <pre><code> of the original code… </div>
+        <div class="nndl-cell__source"> …the original code, highlighted:
+          <pre><span class="nndl-served"><code>…</code></span></pre> </div>
         <div class="nndl-output" aria-live="polite"></div>
       </div>
 
@@ -42,6 +43,9 @@ OPTIONS = {
     "greeting": "a greeting: a page whose cells are all greetings starts Python at the first Run, "
     "not as it loads",
 }
+#: A cell's highlighted code, as Pygments writes it through pymdownx.highlight: (<pre> and the
+#: empty span before the code) (the <code> element).
+SERVED_CODE = re.compile(r"(<pre[^>]*>(?:<span></span>)?)(<code>.*</code>)(?=</pre>)", re.S)
 #: An exercise's id: part of the keys of the reader's progress, so it must never change.
 EXERCISE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -82,6 +86,14 @@ def render(source, language, class_name, options, md, **kwargs):
     highlighted = md.preprocessors["fenced_code_block"].highlight(
         src=source, language="python", options={}, md=md, classes=[], id_value="", attrs={}
     )
+    # The code one element deeper than a plain block's <pre><code> (SERVED_CODE), with the same look
+    # (cells.css): Material measures every `pre > code` of a page as it mounts, each in its own
+    # layout of the page, and adds a copy button; a cell's editor replaces this code anyway.
+    highlighted, found = SERVED_CODE.subn(
+        r'\1<span class="nndl-served">\2</span>', highlighted, count=1
+    )
+    if not found:
+        raise SuperFencesException(f"```{FENCE}: the highlighted code is not the <pre><code> expected")
     manual = ' data-run="manual"' if "manual" in options else ""
     if "greeting" in options:
         manual += " data-greeting"

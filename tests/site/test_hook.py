@@ -28,6 +28,9 @@ def test_a_cell_renders_its_highlighted_code_and_an_announced_output_area():
     html = render('```pycell\nprint("<hi>")\n```\n')
     assert html.startswith('<div class="nndl-cell" data-state="idle"><div class="nndl-cell__source">')
     assert '<span class="nb">print</span>' in html  # highlighted, readable without JavaScript
+    # The code is not a `pre > code` child, which Material would mount as a code block.
+    assert '<pre><span></span><span class="nndl-served"><code>' in html
+    assert re.search(r"<pre[^>]*>(<span></span>)?<code", html) is None
     assert "&lt;hi&gt;" in html and "<hi>" not in html
     assert html.endswith('<div class="nndl-output" aria-live="polite"></div></div>')
     assert "data-run" not in html
