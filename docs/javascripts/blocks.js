@@ -25,9 +25,11 @@ export function watchBlocks() {
       event.target.toggleAttribute("data-waits", event.skipped);
     }, { capture: true });
   }
-  // The blocks whose state was told before this script listened (the page's first frames).
-  for (const block of document.querySelectorAll(BLOCKS)) {
-    if (getComputedStyle(block).contentVisibility !== "auto") continue;
-    block.toggleAttribute("data-waits", !laidOut(block));
-  }
+  // The blocks whose state was told before this script listened (the page's first frames): every
+  // state read first, then every attribute set, since a read after a change makes the browser lay
+  // out the page again (once per block, on a long lesson).
+  const waiting = [...document.querySelectorAll(BLOCKS)]
+    .filter((block) => getComputedStyle(block).contentVisibility === "auto")
+    .map((block) => [block, !laidOut(block)]);
+  for (const [block, waits] of waiting) block.toggleAttribute("data-waits", waits);
 }

@@ -106,7 +106,14 @@ class Cell {
     const saved = store.edited(this.hash);
     this.orphan = saved ? null : store.orphan(this.index, new Set(hashes));
     const code = saved?.code ?? this.orphan?.code ?? this.original;
-    root.replaceChildren(bar, source, this.notice, outputEl);
+    if (root.firstElementChild === source && source.nextElementSibling === outputEl) {
+      // As served: only the new parts are added. Moving the served code would make the browser
+      // lay out every line of it again (thousands of elements, on a long lesson).
+      root.prepend(bar);
+      source.after(this.notice);
+    } else {
+      root.replaceChildren(bar, source, this.notice, outputEl);
+    }
     // Built when it comes near the screen or is wanted; until then the served code shows.
     this.editor = lazyEditor({
       parent: source,

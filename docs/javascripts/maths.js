@@ -12,6 +12,12 @@ import { markScrollable } from "./scrollable.js";
 document$.subscribe(({ body }) => {
   // After the page's next frame, whose layout the widths are then read from: read now, as the
   // page mounts, they would make the browser lay out the whole page once more in that long task.
-  afterNextFrame(() => markScrollable(body));
-  document.fonts?.ready.then(() => markScrollable(body));
+  // So would asking for document.fonts.ready then (the browser brings its styles up to date to
+  // know which fonts the page needs).
+  afterNextFrame(() => {
+    markScrollable(body);
+    if (document.fonts && document.fonts.status !== "loaded") {
+      document.fonts.ready.then(() => markScrollable(body));
+    }
+  });
 });
