@@ -157,7 +157,6 @@ export function lazyEditor(options) {
     placeholder.setAttribute("role", "textbox");
     placeholder.setAttribute("aria-multiline", "true");
     placeholder.setAttribute("aria-label", label);
-    for (const el of placeholder.querySelectorAll("[tabindex]")) el.removeAttribute("tabindex");
     placeholder.addEventListener("focus", () => build());
     placeholder.addEventListener("pointerdown", (event) => {
       event.preventDefault(); // the editor takes the focus, not the placeholder
